@@ -1,0 +1,5 @@
+"""`python -m kraken_tui` runs the command line."""
+
+from kraken_tui.cli import main
+
+raise SystemExit(main())

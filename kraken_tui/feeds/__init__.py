@@ -1,0 +1,1 @@
+"""asyncio connection managers, subscriptions and the stores panes read. No textual."""
