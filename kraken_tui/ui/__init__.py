@@ -1,0 +1,1 @@
+"""Textual user interface: app, screens and market panes (the only package importing textual)."""
