@@ -2,8 +2,6 @@
 
 Used by UI tests, snapshot tests and `kraken-tui screenshots`, so every run draws
 the same screen.
-
-The store is filled from a seeded generator so every run draws the same screen.
 """
 
 from __future__ import annotations
