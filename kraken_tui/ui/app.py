@@ -1,0 +1,140 @@
+"""KrakenApp: the coordinator. Registers themes, runs the feed worker, routes worker errors,
+and opens the palette, help and theme picker. Layout lives in the dashboard screen and
+``app.tcss``; market logic lives in the session."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from kraken_tui.feeds.session import MarketSession
+from kraken_tui.feeds.stores import ConnState
+from kraken_tui.model import Venue
+from kraken_tui.ui.commands import MarketProvider, dashboard_commands, filter_textual_commands
+from kraken_tui.ui.screens.dashboard import DashboardScreen, TitleBar
+from kraken_tui.ui.screens.help import HelpScreen, binding_rows
+from kraken_tui.ui.theme_vars import THEME_VARIABLE_DEFAULTS
+from kraken_tui.ui.theming import (
+    DEFAULT_THEME,
+    FALLBACK_THEME,
+    ThemeLoadError,
+    default_theme_dirs,
+    load_themes,
+    resolve_theme_name,
+)
+
+FEED_WORKER_GROUP = "feeds"
+
+
+class KrakenApp(App[None]):
+    """The dashboard. ``start_feeds=False`` keeps it offline (tests, screenshots)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "kraken-tui"
+    COMMANDS = App.COMMANDS | {MarketProvider}
+    COMMAND_PALETTE_DISPLAY = "ctrl+p"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+p,slash", "command_palette", "symbol", key_display="^p", priority=True),
+        Binding("question_mark", "help", "help"),
+        Binding("t", "change_theme", "theme"),
+        Binding("q", "quit", "quit"),
+    ]
+
+    def __init__(
+        self,
+        session: MarketSession,
+        *,
+        env_label: str = "SIM",
+        theme: str | None = None,
+        start_feeds: bool = True,
+        on_start: Callable[[], Awaitable[None]] | None = None,
+        theme_dirs: Iterable[Path] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.env_label = env_label
+        self.start_feeds = start_feeds
+        self.on_start = on_start
+        self.theme_errors: list[ThemeLoadError] = []
+        """Theme files that failed to load; shown once after mount."""
+        self._theme_notice: str | None = None
+        self._register_themes(theme, default_theme_dirs() if theme_dirs is None else theme_dirs)
+        self.dashboard = DashboardScreen(session, env_label)
+
+    # ------------------------------------------------------------------ themes
+    def _register_themes(self, requested: str | None, directories: Iterable[Path]) -> None:
+        catalog = load_themes(directories)
+        self.theme_errors = catalog.errors
+        if DEFAULT_THEME not in catalog.themes:
+            self.register_theme(FALLBACK_THEME)
+        for theme in catalog.themes.values():
+            self.register_theme(theme)
+        name, self._theme_notice = resolve_theme_name(requested, list(self.available_themes))
+        self.theme = name
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(THEME_VARIABLE_DEFAULTS)
+
+    # ---------------------------------------------------------------- lifecycle
+    def get_default_screen(self) -> Screen[None]:
+        return self.dashboard
+
+    def on_mount(self) -> None:
+        problems = [str(error) for error in self.theme_errors]
+        if self._theme_notice:
+            problems.insert(0, self._theme_notice)
+        if problems:
+            self.notify("\n".join(problems), title="theme problems", severity="warning", timeout=8)
+        if self.start_feeds or self.on_start is not None:
+            self.run_worker(
+                self._run_feeds(), group=FEED_WORKER_GROUP, exclusive=True, exit_on_error=False
+            )
+
+    async def _run_feeds(self) -> None:
+        # The embedded exchange must be listening before the feeds dial it, and both
+        # belong to this app's event loop.
+        if self.on_start is not None:
+            await self.on_start()
+        if self.start_feeds:
+            await self.session.run()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failing worker becomes a toast and a status line; the app keeps running."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        reason = f"{type(error).__name__}: {error}" if error else "unknown error"
+        if event.worker.group == FEED_WORKER_GROUP:
+            for name in list(self.session.store.feeds):
+                self.session.store.set_feed_state(name, ConnState.DOWN, reason)
+            self.dashboard.query_one(TitleBar).show_message(f"feeds stopped — {reason}")
+        self.notify(reason, title=f"{event.worker.name or 'worker'} failed", severity="error")
+
+    # ----------------------------------------------------------------- actions
+    def select_market(self, venue: Venue, symbol: str) -> None:
+        """Called by the palette; the dashboard does the work."""
+        self.dashboard.select_market(venue, symbol)
+
+    def set_depth(self, depth: int) -> None:
+        self.dashboard.set_depth(depth)
+
+    def action_resync(self) -> None:
+        self.dashboard.action_resync()
+
+    def action_flip_venue(self) -> None:
+        self.dashboard.action_flip_venue()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(binding_rows(self.screen), self.env_label))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from dashboard_commands(self)
+        yield from filter_textual_commands(super().get_system_commands(screen))

@@ -1,0 +1,183 @@
+"""The main screen: title bar, ladder, ticker, trade tape, status bar and footer, plus the
+market keys (depth, spot/perp flip, favourites, resync, maximise) that act on it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from kraken_tui.feeds.session import DEPTHS, MarketSession, Selection
+from kraken_tui.feeds.stores import MarketStore
+from kraken_tui.model import Instrument, InstrumentKind, Venue
+from kraken_tui.ui.widgets import LadderPane, StatusBar, TickerPane, TradesPane
+
+FAVOURITES: tuple[tuple[Venue, str], ...] = (
+    (Venue.SPOT, "BTC/USD"),
+    (Venue.SPOT, "ETH/USD"),
+    (Venue.SPOT, "SOL/USD"),
+    (Venue.FUTURES, "PF_XBTUSD"),
+    (Venue.FUTURES, "PF_ETHUSD"),
+    (Venue.FUTURES, "PF_SOLUSD"),
+    (Venue.SPOT, "XRP/USD"),
+    (Venue.SPOT, "ADA/USD"),
+    (Venue.SPOT, "DOGE/USD"),
+)
+"""What keys 1…9 select, in order."""
+
+ENV_LABELS = ("SIM", "REPLAY", "PAPER", "DEMO", "LIVE")
+
+
+def step_depth(current: int, step: int) -> int:
+    """The next (step=+1) or previous (-1) depth in ``DEPTHS``, clamped at both ends."""
+    if current in DEPTHS:
+        index = DEPTHS.index(current) + step
+    else:
+        # An odd depth (set by a recording, say) steps to its nearest neighbour.
+        below = [d for d in DEPTHS if d < current]
+        index = len(below) - (1 if step < 0 else 0)
+    return DEPTHS[max(0, min(len(DEPTHS) - 1, index))]
+
+
+def flip_target(store: MarketStore, instrument: Instrument) -> Instrument | None:
+    """The perpetual for a spot pair (same underlying and quote) or the spot pair for a
+    future; ``None`` when the store lists no counterpart."""
+    want_spot = instrument.venue is Venue.FUTURES
+    candidates = [
+        other
+        for other in store.instruments.values()
+        if other.underlying == instrument.underlying
+        and other.quote.upper() == instrument.quote.upper()
+        and (other.venue is Venue.SPOT) == want_spot
+        and (want_spot or other.kind is InstrumentKind.PERPETUAL)
+    ]
+    # Kraken lists linear PF_ and inverse PI_ perpetuals; the linear one is the usual pick.
+    candidates.sort(key=lambda i: (not i.symbol.startswith("PF_"), i.symbol))
+    return candidates[0] if candidates else None
+
+
+def env_class(env_label: str) -> str:
+    label = env_label.upper()
+    return f"env-{label.lower()}" if label in ENV_LABELS else "env-sim"
+
+
+class TitleBar(Horizontal):
+    """One line: app name, environment badge, and the market the linked panes show."""
+
+    def __init__(self, session: MarketSession, env_label: str) -> None:
+        super().__init__(id="title-bar")
+        self.session = session
+        self.env_label = env_label
+        self._shown: Selection | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("kraken-tui", id="title-name")
+        yield Static(
+            self.env_label.upper(), id="title-env", classes=f"env-badge {env_class(self.env_label)}"
+        )
+        yield Static("", id="title-market")
+        yield Static("", id="title-message")
+
+    def on_mount(self) -> None:
+        self.refresh_market()
+        # The selection can change from outside the UI (feeds falling back), so poll it.
+        self.set_interval(0.25, self.refresh_market)
+
+    def refresh_market(self) -> None:
+        selection = self.session.selection
+        if selection == self._shown:
+            return
+        self._shown = selection
+        instrument = self.session.store.instrument((selection.venue, selection.symbol))
+        kind = instrument.kind.value.replace("_", " ") if instrument else selection.venue.value
+        self.query_one("#title-market", Static).update(f"{selection.symbol} {kind}")
+
+    def show_message(self, text: str) -> None:
+        """A short persistent line (e.g. why the feeds stopped); empty clears it."""
+        self.query_one("#title-message", Static).update(text)
+
+
+class DashboardScreen(Screen[None]):
+    """The default screen. Market keys live here so they are inert while a modal is open."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", "next pane"),
+        Binding("shift+tab", "app.focus_previous", "previous pane", show=False),
+        Binding("d", "depth(1)", "depth"),
+        Binding("D", "depth(-1)", "shallower", show=False),
+        Binding("v", "flip_venue", "spot/perp"),
+        Binding("z", "toggle_maximize", "zoom"),
+        Binding("r", "resync", "resync"),
+        *(Binding(str(n), f"favourite({n})", "favourite market", show=False) for n in range(1, 10)),
+    ]
+
+    def __init__(self, session: MarketSession, env_label: str) -> None:
+        super().__init__(id="dashboard")
+        self.session = session
+        self.env_label = env_label
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.session, self.env_label)
+        with Horizontal(id="main"):
+            yield LadderPane(self.session, id="ladder")
+            with Vertical(id="side"):
+                yield TickerPane(self.session, id="ticker")
+                yield TradesPane(self.session, id="trades")
+        yield StatusBar(self.session, self.env_label, id="status")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        ladder = self.query_one(LadderPane)
+        if ladder.can_focus:
+            ladder.focus()
+
+    # ------------------------------------------------------------------ market
+    def select_market(self, venue: Venue, symbol: str) -> None:
+        """Point the linked panes at ``symbol`` and say so in a toast."""
+        instrument = self.session.store.instrument((venue, symbol))
+        if instrument is None:
+            self.notify(f"{symbol} is not listed on {venue.value}", severity="warning")
+            return
+        if self.session.selection.venue is venue and self.session.selection.symbol == symbol:
+            return
+        self.session.select(venue, symbol)
+        self.query_one(TitleBar).refresh_market()
+        self.notify(f"{symbol} {instrument.kind.value.replace('_', ' ')}", title="market")
+
+    def set_depth(self, depth: int) -> None:
+        if depth == self.session.selection.depth:
+            self.notify(f"depth already {depth}", title="depth")
+            return
+        self.session.set_depth(depth)
+        self.notify(f"book depth {depth}", title="depth")
+
+    def action_depth(self, step: int) -> None:
+        self.set_depth(step_depth(self.session.selection.depth, step))
+
+    def action_flip_venue(self) -> None:
+        selection = self.session.selection
+        instrument = self.session.store.instrument((selection.venue, selection.symbol))
+        target = flip_target(self.session.store, instrument) if instrument else None
+        if target is None:
+            other = "perpetual" if selection.venue is Venue.SPOT else "spot pair"
+            self.notify(f"no {other} listed for {selection.symbol}", severity="warning")
+            return
+        self.select_market(target.venue, target.symbol)
+
+    def action_favourite(self, number: int) -> None:
+        venue, symbol = FAVOURITES[number - 1]
+        self.select_market(venue, symbol)
+
+    def action_resync(self) -> None:
+        self.session.resync()
+        self.notify(f"resyncing {self.session.selection.symbol}", title="book")
+
+    def action_toggle_maximize(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is None or not self.maximize(self.focused):
+            self.notify("focus a pane first (tab)", severity="warning")

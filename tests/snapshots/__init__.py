@@ -1,0 +1,1 @@
+"""Snapshot tests of the dashboard (SVG, compared with pytest-textual-snapshot)."""
