@@ -7,10 +7,10 @@ import time
 from collections.abc import Callable
 
 
-async def until(condition: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
-    """Poll ``condition`` every few ms; fail the test after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
+async def until(condition: Callable[[], object], limit: float = 5.0, what: str = "") -> None:
+    """Poll ``condition`` every few ms; fail the test after ``limit`` seconds."""
+    deadline = time.monotonic() + limit
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
+            raise AssertionError(f"timed out after {limit}s waiting for {what or condition}")
         await asyncio.sleep(0.01)

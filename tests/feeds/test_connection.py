@@ -9,8 +9,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-from websockets.asyncio.server import Request, Response, ServerConnection, serve
+from websockets.asyncio.server import ServerConnection, serve
 from websockets.datastructures import Headers
+from websockets.http11 import Request, Response
 
 from kraken_tui.feeds.backoff import Backoff
 from kraken_tui.feeds.connection import ConnectionManager, ConnectionSettings
@@ -77,6 +78,10 @@ async def running(conn: ConnectionManager) -> AsyncIterator[asyncio.Task[None]]:
             await task
 
 
+def state_of(conn: ConnectionManager) -> ConnState:
+    return conn.status.state
+
+
 def manager(url: str, feed: RecordingFeed, **settings: Any) -> ConnectionManager:
     backoff = settings.pop("backoff", Backoff(base=0.01, cap=0.05, rng=UpperBoundRng()))
     return ConnectionManager(
@@ -102,7 +107,7 @@ async def test_delivers_frames_in_order_and_sends_on_open() -> None:
             assert conn.status.messages == 5
     assert received == ['{"method":"subscribe"}']
     assert [json.loads(f)["n"] for f in feed.frames] == [0, 1, 2, 3, 4]
-    assert conn.status.state is ConnState.STOPPED
+    assert state_of(conn) is ConnState.STOPPED
     assert feed.events == ["open", "close"]
 
 
@@ -237,7 +242,7 @@ async def test_refused_port_keeps_retrying_with_a_visible_next_retry() -> None:
         await until(lambda: conn.status.next_retry_at is not None, what="a scheduled retry")
         assert conn.status.state is ConnState.CONNECTING
         assert conn.status.last_error
-    assert conn.status.state is ConnState.STOPPED
+    assert state_of(conn) is ConnState.STOPPED
 
 
 async def test_a_handler_exception_is_counted_and_the_socket_survives() -> None:
