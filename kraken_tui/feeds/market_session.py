@@ -1,0 +1,160 @@
+"""The live :class:`~kraken_tui.feeds.session.MarketSession`: both public feeds, one store.
+
+The selected market gets its book, ticker and trade subscriptions ("linked"
+panes). Switching market drops the old book and trades, keeps the tickers of a
+few recently viewed markets (one small message a second each), and subscribes
+the new market. Everything here is synchronous bookkeeping the UI may call from
+its event loop; the feeds send on their sockets or, while disconnected, simply
+remember what is wanted for the next connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import OrderedDict
+
+from kraken_tui.endpoints import Endpoints
+from kraken_tui.feeds.backoff import Backoff
+from kraken_tui.feeds.futures_public import FuturesPublicFeed, InstrumentLoader
+from kraken_tui.feeds.session import DEPTHS, Selection
+from kraken_tui.feeds.spot_public import SpotPublicFeed
+from kraken_tui.feeds.stores import MarketKey, MarketStore
+from kraken_tui.model import Venue
+
+DEFAULT_SELECTION = Selection(Venue.SPOT, "BTC/USD", 25)
+RECENT_TICKERS = 6
+"""Tickers kept subscribed after their market was left (besides the selected one)."""
+
+
+class LiveMarketSession:
+    """Owns the spot and futures public feeds and drives them from the UI's selection."""
+
+    def __init__(
+        self,
+        endpoints: Endpoints,
+        store: MarketStore | None = None,
+        *,
+        initial: Selection = DEFAULT_SELECTION,
+        spot_stale_after: float = 5.0,
+        spot_stale_grace: float = 5.0,
+        futures_stale_after: float = 15.0,
+        futures_stale_grace: float = 10.0,
+        futures_ping_interval: float = 25.0,
+        recent_tickers: int = RECENT_TICKERS,
+        spot_backoff: Backoff | None = None,
+        futures_backoff: Backoff | None = None,
+        load_futures_instruments: InstrumentLoader | None = None,
+    ) -> None:
+        self.store = store if store is not None else MarketStore()
+        self.endpoints = endpoints
+        self.spot = SpotPublicFeed(
+            endpoints.spot_ws,
+            self.store,
+            stale_after=spot_stale_after,
+            stale_grace=spot_stale_grace,
+            backoff=spot_backoff,
+        )
+        self.futures = FuturesPublicFeed(
+            endpoints.futures_ws,
+            endpoints.futures_rest,
+            self.store,
+            stale_after=futures_stale_after,
+            stale_grace=futures_stale_grace,
+            ping_interval=futures_ping_interval,
+            backoff=futures_backoff,
+            load_instruments=load_futures_instruments,
+        )
+        self.recent_tickers = recent_tickers
+        self._recent: OrderedDict[MarketKey, None] = OrderedDict()
+        self._selection = _normalised(_checked(initial))
+        self._link(self._selection)
+
+    # ------------------------------------------------------------ MarketSession
+    @property
+    def selection(self) -> Selection:
+        return self._selection
+
+    async def run(self) -> None:
+        """Run both feeds until cancelled; a feed that is DOWN for good leaves the other."""
+        tasks = [
+            asyncio.create_task(self.spot.run(), name="feed:spot"),
+            asyncio.create_task(self.futures.run(), name="feed:futures"),
+        ]
+        try:
+            await asyncio.gather(*tasks)
+            await asyncio.Event().wait()  # both DOWN: stay "running" until cancelled
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    def select(self, venue: Venue, symbol: str) -> None:
+        new = _normalised(Selection(venue, symbol, self._selection.depth))
+        old = self._selection
+        if (new.venue, new.symbol) == (old.venue, old.symbol):
+            return
+        self._unlink(old)
+        self._selection = new
+        self._link(new)
+
+    def set_depth(self, depth: int) -> None:
+        if depth not in DEPTHS:
+            raise ValueError(f"depth must be one of {DEPTHS}, got {depth}")
+        sel = self._selection
+        self._selection = Selection(sel.venue, sel.symbol, depth)
+        if sel.venue is Venue.SPOT:
+            self.spot.want_book(sel.symbol, depth)
+        # Futures books have no subscribed depth: the ladder just shows more rows.
+
+    def resync(self) -> None:
+        sel = self._selection
+        if sel.venue is Venue.SPOT:
+            self.spot.resync_book(sel.symbol)
+        else:
+            self.futures.resync_book(sel.symbol)
+
+    # ------------------------------------------------------------------ linking
+    def _link(self, sel: Selection) -> None:
+        key = (sel.venue, sel.symbol)
+        if sel.venue is Venue.SPOT:
+            self.spot.want_book(sel.symbol, sel.depth)
+            self.spot.want_trades(sel.symbol)
+            self.spot.want_ticker(sel.symbol)
+        else:
+            self.futures.want_book(sel.symbol)
+            self.futures.want_trades(sel.symbol)
+            self.futures.want_ticker(sel.symbol)
+        self._recent.pop(key, None)
+
+    def _unlink(self, sel: Selection) -> None:
+        if sel.venue is Venue.SPOT:
+            self.spot.drop_book(sel.symbol)
+            self.spot.drop_trades(sel.symbol)
+        else:
+            self.futures.drop_book(sel.symbol)
+            self.futures.drop_trades(sel.symbol)
+        self._recent[(sel.venue, sel.symbol)] = None
+        while len(self._recent) > self.recent_tickers:
+            venue, symbol = self._recent.popitem(last=False)[0]
+            if venue is Venue.SPOT:
+                self.spot.drop_ticker(symbol)
+            else:
+                self.futures.drop_ticker(symbol)
+            if self.store.tickers.pop((venue, symbol), None) is not None:
+                self.store.tickers_version += 1
+
+
+def _checked(sel: Selection) -> Selection:
+    if sel.depth not in DEPTHS:
+        raise ValueError(f"depth must be one of {DEPTHS}, got {sel.depth}")
+    return sel
+
+
+def _normalised(sel: Selection) -> Selection:
+    """Futures product ids are upper case on the wire and in the store."""
+    if sel.venue is Venue.FUTURES and sel.symbol != sel.symbol.upper():
+        return Selection(sel.venue, sel.symbol.upper(), sel.depth)
+    return sel
