@@ -1,18 +1,297 @@
-"""The order book ladder pane (first version: a placeholder with the final constructor)."""
+"""The price ladder: asks over bids around a spread row, drawn with Textual's line API.
+
+Line 0 is the title (depth, grouping, book health, checksum), line 1 the column
+header, the rest the body. By default the spread row stays vertically centred;
+moving the cursor detaches the view, which then keeps the cursor's row on the
+same screen line while the book moves; ``c`` re-centres.
+"""
 
 from __future__ import annotations
 
-from textual.widget import Widget
+from collections.abc import Hashable
+from decimal import Decimal
+from typing import ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.strip import Strip
+
+from kraken_tui.book import BookHealth, BookView, build_view
 from kraken_tui.feeds.session import MarketSession
+from kraken_tui.model import Venue
+from kraken_tui.model.scaled import format_scaled, from_scaled
+from kraken_tui.ui.widgets.ladder_layout import (
+    GROUPS,
+    WAITING,
+    Frame,
+    Item,
+    ladder_items,
+    layout_body,
+    locate,
+    message_body,
+    qty_decimals,
+    step,
+    title_line,
+)
+from kraken_tui.ui.widgets.pane import Line, PolledPane
+
+CHROME_LINES = 2
+"""Title and column header above the body."""
 
 
-class LadderPane(Widget):
-    """Placeholder; the real pane follows."""
+class LadderPane(PolledPane, can_focus=True):
+    """Order-book ladder for the session's selected market."""
+
+    POLL_INTERVAL = 1 / 20
+    ROLE_PREFIX = "ladder"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("g", "coarser", "Group +"),
+        Binding("G", "finer", "Group −"),
+        Binding("c", "centre", "Centre"),
+        Binding("up", "cursor(-1)", "Cursor up", show=False),
+        Binding("down", "cursor(1)", "Cursor down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "ladder--title",
+        "ladder--header",
+        "ladder--badge-ok",
+        "ladder--badge-bad",
+        "ladder--ask",
+        "ladder--bid",
+        "ladder--ask-muted",
+        "ladder--bid-muted",
+        "ladder--size",
+        "ladder--cum",
+        "ladder--bar-ask",
+        "ladder--bar-bid",
+        "ladder--spread",
+        "ladder--stale",
+        "ladder--cursor",
+    }
+
+    DEFAULT_CSS = """
+    LadderPane {
+        height: 1fr;
+        min-height: 5;
+        min-width: 30;
+    }
+    LadderPane > .ladder--title { text-style: bold; }
+    LadderPane:focus > .ladder--title { color: $accent; }
+    LadderPane > .ladder--header { color: $text-muted; }
+    LadderPane > .ladder--badge-ok { color: $success; text-style: bold; }
+    LadderPane > .ladder--badge-bad { background: $error; color: $foreground; text-style: bold; }
+    LadderPane > .ladder--ask { color: $ask; }
+    LadderPane > .ladder--bid { color: $bid; }
+    LadderPane > .ladder--ask-muted { color: $ask-muted; }
+    LadderPane > .ladder--bid-muted { color: $bid-muted; }
+    LadderPane > .ladder--size { color: $foreground; }
+    LadderPane > .ladder--cum { color: $text-muted; }
+    LadderPane > .ladder--bar-ask { color: $depth-bar-ask; }
+    LadderPane > .ladder--bar-bid { color: $depth-bar-bid; }
+    LadderPane > .ladder--spread { color: $spread; }
+    LadderPane > .ladder--stale { color: $stale; }
+    LadderPane > .ladder--cursor { background: $cursor; }
+    """
 
     def __init__(self, session: MarketSession, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.session = session
+        super().__init__(session, id=id)
+        self.group_index = 0
+        """Index into ``GROUPS``; ``group`` is the grouping in ticks."""
+        self.cursor: int | None = None
+        """Scaled price of the highlighted row, or None (view centred, no cursor)."""
+        self.cursor_line = 0
+        """Body line the cursor sits on while detached."""
+        self._rows_needed = 0
+        self._decimals = 0
+        self._market: tuple[Venue, str] | None = None
+        self._top = 0
+        self._frame = Frame([], [], [], None, 0)
 
-    def render(self) -> str:
-        return "LadderPane"
+    # ---------------------------------------------------------------- public
+    @property
+    def group(self) -> int:
+        """Price grouping in ticks (one of ``GROUPS``)."""
+        return GROUPS[self.group_index]
+
+    @property
+    def centred(self) -> bool:
+        """True while the spread row is held in the middle of the pane."""
+        return self.cursor is None
+
+    @property
+    def cursor_price(self) -> Decimal | None:
+        """The cursor's price (what an order ticket would use), or None."""
+        book = self.session.store.books.get(self.market_key)
+        if self.cursor is None or book is None:
+            return None
+        return from_scaled(self.cursor, book.price_precision)
+
+    @property
+    def body_height(self) -> int:
+        return max(0, self.size.height - CHROME_LINES)
+
+    def lines(self) -> list[Line]:
+        """The current line model (title, header, body), for tests and screenshots."""
+        frame = self._frame
+        return [frame.title, frame.header, *frame.body]
+
+    # --------------------------------------------------------------- actions
+    def action_coarser(self) -> None:
+        self.group_index = min(len(GROUPS) - 1, self.group_index + 1)
+        self.poll(force=True)
+
+    def action_finer(self) -> None:
+        self.group_index = max(0, self.group_index - 1)
+        self.poll(force=True)
+
+    def action_centre(self) -> None:
+        self.cursor = None
+        self._rows_needed = 0
+        self.poll(force=True)
+
+    def action_cursor(self, delta: int) -> None:
+        self._move(delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move(direction * max(1, self.body_height - 1))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        line = offset.y - CHROME_LINES
+        view = self._view(self._rows_for_window())
+        if view is None or not 0 <= line < self.body_height:
+            return
+        items, _ = ladder_items(view)
+        index = self._top + line
+        if 0 <= index < len(items) and (row := items[index].row) is not None:
+            self.cursor = row.price
+            self.cursor_line = line
+            self.poll(force=True)
+
+    # --------------------------------------------------------------- polling
+    def change_key(self) -> Hashable:
+        key = self.market_key
+        book = self.session.store.books.get(key)
+        instrument = self.session.store.instruments.get(key)
+        return (
+            key,
+            self.session.selection.depth,
+            id(book),
+            None if book is None else book.version,
+            id(instrument),
+            self.size,
+            self.group_index,
+            self.cursor,
+        )
+
+    def rebuild(self) -> None:
+        if self.market_key != self._market:
+            self._market = self.market_key
+            self.group_index, self.cursor, self._rows_needed, self._decimals = 0, None, 0, 0
+        self._frame = self._layout()
+
+    # ---------------------------------------------------------------- layout
+    def _tick(self) -> int:
+        instrument = self.session.store.instruments.get(self.market_key)
+        return 1 if instrument is None else instrument.tick_scaled
+
+    def _view(self, rows: int) -> BookView | None:
+        book = self.session.store.books.get(self.market_key)
+        if book is None:
+            return None
+        return build_view(book, max(1, rows), tick=self._tick(), group=self.group)
+
+    def _rows_for_window(self) -> int:
+        body = max(1, self.body_height)
+        return body if self.cursor is None else max(2 * body, self._rows_needed)
+
+    def _layout(self) -> Frame:
+        width, body = self.size.width, self.body_height
+        selection = self.session.selection
+        book = self.session.store.books.get(self.market_key)
+        view = self._view(self._rows_for_window())
+        health = BookHealth.RESYNCING if view is None else view.health
+        pp = 0 if book is None else book.price_precision
+        crc = None
+        if book is not None and selection.venue is Venue.SPOT and len(book):
+            crc = book.checksum()
+        group_price = format_scaled(self._tick() * self.group, pp, grouping=True)
+        title = title_line(
+            selection.symbol, selection.depth, self.group, group_price, health, crc, width
+        )
+        if view is None or not (view.asks or view.bids):
+            message = WAITING if health is BookHealth.RESYNCING else f"no levels · {health.value}"
+            return Frame(title, [], message_body(body, width, message, "stale"), None, 0)
+        items, spread_index = ladder_items(view)
+        cursor_index = self._place_cursor(items, body)
+        if cursor_index is None:
+            self._top = spread_index - body // 2
+        else:
+            self._top = cursor_index - self.cursor_line
+        visible = [i.row for i in items[max(0, self._top) : self._top + body] if i.row]
+        self._decimals = max(self._decimals, qty_decimals(visible, view.qty_precision))
+        touch = None
+        if book is not None and self.group > 1:
+            touch = build_view(book, 1, tick=self._tick())
+        header, lines, cursor_line, decimals = layout_body(
+            view, items, self._top, body, width, self._decimals, cursor_index, touch
+        )
+        return Frame(title, header, lines, cursor_line, decimals)
+
+    def _place_cursor(self, items: list[Item], body: int) -> int | None:
+        """Snap the cursor to an existing row (the nearest price) and return its index."""
+        if self.cursor is None:
+            return None
+        index = locate(items, self.cursor)
+        if index is None:
+            self.cursor = None
+            return None
+        row = items[index].row
+        assert row is not None
+        self.cursor = row.price
+        self.cursor_line = max(0, min(body - 1, self.cursor_line))
+        return index
+
+    def _move(self, delta: int) -> None:
+        body = max(1, self.body_height)
+        view = self._view(self._rows_for_window() + abs(delta) + body)
+        if view is None:
+            return
+        items, spread_index = ladder_items(view)
+        start = self._place_cursor(items, body)
+        if start is None:
+            start, self.cursor_line = spread_index, body // 2
+        target = step(items, start, delta)
+        row = items[target].row
+        if row is None:
+            return
+        self.cursor = row.price
+        self.cursor_line = max(0, min(body - 1, self.cursor_line + target - start))
+        self._rows_needed = abs(target - spread_index) + body
+        self.poll(force=True)
+
+    # -------------------------------------------------------------- drawing
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        lines = self.lines()
+        if y >= len(lines):
+            return Strip.blank(width, base)
+        line = lines[y]
+        highlight: Style | None = None
+        if y - CHROME_LINES == self._frame.cursor_line and y >= CHROME_LINES:
+            highlight = self.get_component_rich_style("ladder--cursor", partial=True)
+            base = base + highlight
+        segments = []
+        for text, role in line:
+            style = self.role_style(role)
+            segments.append(Segment(text, style + highlight if highlight else style))
+        return Strip(segments).adjust_cell_length(width, base)

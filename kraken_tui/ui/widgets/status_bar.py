@@ -1,23 +1,135 @@
-"""The one-line status bar (first version: a placeholder with the final constructor)."""
+"""One-line status bar: environment badge, selected market, and the health of every feed."""
 
 from __future__ import annotations
 
-from textual.widget import Widget
+import time
+from collections.abc import Callable, Hashable
+from typing import ClassVar
+
+from rich.text import Text
 
 from kraken_tui.feeds.session import MarketSession
+from kraken_tui.feeds.stores import ConnState, FeedStatus
+from kraken_tui.ui.widgets.formatting import age_text, rate_text
+from kraken_tui.ui.widgets.pane import Line, PolledPane, crop_line, line_width
+
+ENVIRONMENTS = ("sim", "replay", "paper", "demo", "live")
+"""Environment labels with their own badge colour (``$env-<name>``)."""
+
+STATE_GLYPH = {
+    ConnState.CONNECTED: ("●", "conn-up"),
+    ConnState.CONNECTING: ("◌", "conn-wait"),
+    ConnState.RECONNECTING: ("↻", "conn-wait"),
+    ConnState.DOWN: ("✕", "conn-down"),
+    ConnState.STOPPED: ("○", "conn-stopped"),
+}
 
 
-class StatusBar(Widget):
-    """Placeholder; the real bar follows."""
+class StatusBar(PolledPane):
+    """Environment, market and feed health in one line; the app decides where it docks."""
+
+    POLL_INTERVAL = 1 / 2
+    ROLE_PREFIX = "status"
+    SETTLE_KEY = False
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status--env-sim",
+        "status--env-replay",
+        "status--env-paper",
+        "status--env-demo",
+        "status--env-live",
+        "status--env-other",
+        "status--market",
+        "status--label",
+        "status--value",
+        "status--conn-up",
+        "status--conn-wait",
+        "status--conn-down",
+        "status--conn-stopped",
+        "status--warn",
+    }
 
     DEFAULT_CSS = """
-    StatusBar { height: 1; }
+    StatusBar {
+        height: 1;
+        background: $panel;
+    }
+    StatusBar > .status--env-sim { background: $env-sim; }
+    StatusBar > .status--env-replay { background: $env-replay; }
+    StatusBar > .status--env-paper { background: $env-paper; }
+    StatusBar > .status--env-demo { background: $env-demo; }
+    StatusBar > .status--env-live { background: $env-live; }
+    StatusBar > .status--env-other { background: $foreground; }
+    StatusBar > .status--env-sim, StatusBar > .status--env-replay, StatusBar > .status--env-paper,
+    StatusBar > .status--env-demo, StatusBar > .status--env-live, StatusBar > .status--env-other {
+        color: $background;
+        text-style: bold;
+    }
+    StatusBar > .status--market { text-style: bold; }
+    StatusBar > .status--label { color: $text-muted; }
+    StatusBar > .status--value { color: $foreground; }
+    StatusBar > .status--conn-up { color: $success; }
+    StatusBar > .status--conn-wait { color: $warning; }
+    StatusBar > .status--conn-down { color: $error; text-style: bold; }
+    StatusBar > .status--conn-stopped { color: $text-muted; }
+    StatusBar > .status--warn { color: $warning; }
     """
 
     def __init__(self, session: MarketSession, env_label: str, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.session = session
-        self.env_label = env_label
+        super().__init__(session, id=id)
+        self.env_label = env_label.upper()
+        """Which environment this is: SIM, REPLAY, PAPER, DEMO or LIVE."""
+        self.monotonic: Callable[[], float] = time.monotonic
+        """Clock for message rates and ages (``time.monotonic`` unless a test freezes it)."""
+        self._line: Line = []
 
-    def render(self) -> str:
-        return f"{self.env_label} StatusBar"
+    def change_key(self) -> Hashable:
+        # Rates and ages move without any version bump, so the key is the text itself:
+        # the bar is redrawn only when what it would show differs.
+        self._pending = self._build()
+        return (tuple(self._pending), self.size.width)
+
+    def rebuild(self) -> None:
+        self._line = self._pending
+
+    def lines(self) -> list[Line]:
+        """The current line model, for tests."""
+        return [self._line]
+
+    def render(self) -> Text:
+        return self.lines_to_text([crop_line(self._line, max(0, self.size.width))])
+
+    # ---------------------------------------------------------------- layout
+    def _badge(self) -> Line:
+        name = self.env_label.lower()
+        role = f"env-{name}" if name in ENVIRONMENTS else "env-other"
+        text = f" ● {self.env_label} " if name == "live" else f" {self.env_label} "
+        return [(text, role)]
+
+    def _build(self) -> Line:
+        selection = self.session.selection
+        head: Line = [
+            *self._badge(),
+            (" ", ""),
+            (f"{selection.symbol} {selection.venue.value}", "market"),
+        ]
+        now = self.monotonic()
+        feeds = list(self.session.store.feeds.values())
+        full = head + [cell for feed in feeds for cell in feed_cells(feed, now, detailed=True)]
+        if line_width(full) <= self.size.width or not self.size.width:
+            return full
+        return head + [cell for feed in feeds for cell in feed_cells(feed, now, detailed=False)]
+
+
+def feed_cells(feed: FeedStatus, now: float, *, detailed: bool) -> Line:
+    """``  spot ● 412/s 0.1s``; the state word replaces the numbers unless connected."""
+    glyph, role = STATE_GLYPH.get(feed.state, ("?", "conn-stopped"))
+    cells: Line = [("  " + feed.name + " ", "label"), (glyph, role)]
+    rate = feed.rate(now)
+    if feed.state is not ConnState.CONNECTED:
+        cells.append((" " + feed.state.value, role))
+    elif detailed:
+        cells.append((f" {rate_text(rate)} {age_text(feed.age(now))}", "value"))
+    if feed.malformed:
+        cells.append((f" ⚠{feed.malformed} bad", "warn"))
+    return cells
