@@ -164,8 +164,12 @@ class L2Book:
     # ----------------------------------------------------------------- reading
     def checksum(self) -> int:
         """Kraken v2 CRC32 over the current top ten of each side."""
-        at, bt = self._ask_text, self._bid_text
-        text = "".join([at[k] for k in self._ask_keys[:10]] + [bt[k] for k in self._bid_keys[:10]])
+        text = "".join(
+            [
+                *map(self._ask_text.__getitem__, self._ask_keys[:10]),
+                *map(self._bid_text.__getitem__, self._bid_keys[:10]),
+            ]
+        )
         return zlib.crc32(text.encode("ascii"))
 
     def is_crossed(self) -> bool:

@@ -20,11 +20,13 @@ class SpotBook(L2Book):
     message's checksum. Any failure drops the levels and waits for a snapshot.
     """
 
-    __slots__ = ("_awaiting_snapshot",)
+    __slots__ = ("_awaiting_snapshot", "price_cache")
 
     def __init__(self, symbol: str, price_precision: int, qty_precision: int, depth: int = 10):
         super().__init__(symbol, price_precision, qty_precision, depth)
         self._awaiting_snapshot = True
+        self.price_cache: dict[str, tuple[int, str]] = {}
+        """Wire price text -> (scaled price, its digits); filled by :mod:`kraken_tui.book.wire`."""
 
     @property
     def awaiting_snapshot(self) -> bool:
@@ -43,19 +45,44 @@ class SpotBook(L2Book):
         snapshot: bool,
     ) -> ApplyResult:
         """Apply one ``book`` message's levels and verify its checksum."""
+        if not snapshot and self._awaiting_snapshot:
+            self.messages += 1
+            return ApplyResult.IGNORED
+        pp, qp = self.price_precision, self.qty_precision
+        try:
+            scaled_asks = [(to_scaled(p, pp), to_scaled(q, qp)) for p, q in asks]
+            scaled_bids = [(to_scaled(p, pp), to_scaled(q, qp)) for p, q in bids]
+        except (PrecisionError, ValueError):
+            return self.reject_bad_value()
+        return self.apply_scaled(scaled_bids, scaled_asks, checksum, snapshot=snapshot)
+
+    def reject_bad_value(self) -> ApplyResult:
+        """Count a message whose levels could not be read, and drop the book."""
+        self.messages += 1
+        self.invalidate()
+        return ApplyResult.BAD_VALUE
+
+    def apply_scaled(
+        self,
+        bids: Sequence[tuple[int, int]],
+        asks: Sequence[tuple[int, int]],
+        checksum: int | None,
+        *,
+        snapshot: bool,
+    ) -> ApplyResult:
+        """Like :meth:`apply`, with levels already scaled to the book's precisions."""
         self.messages += 1
         if snapshot:
             self.clear()
             self._awaiting_snapshot = False
         elif self._awaiting_snapshot:
             return ApplyResult.IGNORED
-        pp, qp = self.price_precision, self.qty_precision
         try:
             if asks:
-                self._apply_asks([(to_scaled(p, pp), to_scaled(q, qp)) for p, q in asks])
+                self._apply_asks(asks)
             if bids:
-                self._apply_bids([(to_scaled(p, pp), to_scaled(q, qp)) for p, q in bids])
-        except (PrecisionError, ValueError):
+                self._apply_bids(bids)
+        except ValueError:
             self.invalidate()
             return ApplyResult.BAD_VALUE
         self._truncate()
