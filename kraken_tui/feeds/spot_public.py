@@ -17,13 +17,16 @@ import asyncio
 import itertools
 import time
 from collections.abc import Iterable
+from typing import Any
 
 from kraken_tui.book import ApplyResult, BookHealth, SpotBook
+from kraken_tui.book.wire import apply_spot_book_message
 from kraken_tui.feeds.backoff import Backoff
 from kraken_tui.feeds.connection import Clock, ConnectionManager, ConnectionSettings
 from kraken_tui.feeds.stores import MarketStore
 from kraken_tui.model import Instrument, Venue
 from kraken_tui.venues.errors import FrameError
+from kraken_tui.venues.jsontext import load_object
 from kraken_tui.venues.kraken_spot import codec
 from kraken_tui.venues.kraken_spot.mapping import (
     instrument_from_pair,
@@ -31,7 +34,6 @@ from kraken_tui.venues.kraken_spot.mapping import (
     trade_from_wire,
 )
 from kraken_tui.venues.kraken_spot.messages import (
-    BookFrame,
     InstrumentMessage,
     MethodResponse,
     StatusMessage,
@@ -201,10 +203,12 @@ class SpotPublicFeed:
 
     def on_frame(self, raw: str | bytes) -> None:
         try:
+            obj = load_object(raw)
+            if obj.get("channel") == "book":
+                self._on_book(obj)  # the hot path: no second parse, no pydantic
+                return
             msg = codec.decode(raw)
-            if isinstance(msg, BookFrame):
-                self._on_book(msg)
-            elif isinstance(msg, TickerMessage):
+            if isinstance(msg, TickerMessage):
                 for ticker in msg.data:
                     self.store.set_ticker(Venue.SPOT, ticker_from_wire(ticker))
             elif isinstance(msg, TradeMessage):
@@ -222,18 +226,27 @@ class SpotPublicFeed:
         # UnknownFrame, heartbeat and pong need nothing beyond the frame count.
 
     # ------------------------------------------------------------- inbound data
-    def _on_book(self, frame: BookFrame) -> None:
-        symbol = frame.symbol
+    def _on_book(self, msg: dict[str, Any]) -> None:
+        data = msg.get("data")
+        if type(data) is not list or len(data) != 1 or type(data[0]) is not dict:
+            raise FrameError("book data must be a list of exactly one object")
+        entry: dict[str, Any] = data[0]
+        symbol = entry.get("symbol")
+        if type(symbol) is not str:
+            raise FrameError("book entry without symbol")
         book = self.book(symbol)
         if book is None or symbol not in self.book_depths:
             return  # a late message for a book we dropped
-        result = book.apply(frame.bids, frame.asks, frame.checksum, snapshot=frame.is_snapshot)
+        is_snapshot = msg.get("type") == "snapshot"
+        result = apply_spot_book_message(book, entry, is_snapshot)
         if result is ApplyResult.OK:
-            if frame.is_snapshot:
+            if is_snapshot:
                 self.conn.mark_healthy()
             else:  # a checked update after the snapshot: this book's resync worked
                 self._failed_resyncs.pop(symbol, None)
         elif result.needs_resync:
+            if result is ApplyResult.BAD_VALUE:
+                self.conn.status.malformed += 1
             self._after_book_failure(symbol, result)
 
     def _on_trades(self, msg: TradeMessage) -> None:

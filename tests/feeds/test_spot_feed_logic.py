@@ -97,8 +97,7 @@ async def test_malformed_frames_are_counted_and_dropped() -> None:
             await until(lambda: synced(store, "BTC/USD"))
             await server.push("{not json")
             await server.push("[1, 2, 3]")
-            await server.push('{"channel":"book","type":"update","data":[{"symbol":"BTC/USD",'
-                              '"bids":"oops","asks":[],"checksum":1}]}')
+            await server.push('{"channel":"book","type":"update","data":"nope"}')
             await server.push('{"channel":"ticker","type":"update","data":[{"bid":1}]}')
             new_bids = [(970000, 0), (969995, 1_000_000)]
             after = ([(969995, 1_000_000), (969990, 10_000_000)], BTC_ASKS)
@@ -109,8 +108,26 @@ async def test_malformed_frames_are_counted_and_dropped() -> None:
             btc = book(store, "BTC/USD")
             assert btc.health is BookHealth.SYNCED and btc.resyncs == 0
             assert feed.conn.connections == 1
+            assert server.book_requests("unsubscribe") == []
     # Once the feed stops, its books are no longer claimed live.
     assert book(store, "BTC/USD").health is BookHealth.DEGRADED
+
+
+async def test_a_book_level_that_cannot_be_read_drops_and_resyncs_that_book() -> None:
+    async with scripted_spot([BTC]) as server:
+        prepare(server)
+        store = MarketStore()
+        feed = feed_for(server, store)
+        feed.want_book("BTC/USD", 10)
+        async with running_task(feed.run()):
+            await until(lambda: synced(store, "BTC/USD"))
+            await server.push('{"channel":"book","type":"update","data":[{"symbol":"BTC/USD",'
+                              '"bids":[{"price":"x","qty":1}],"asks":[],"checksum":1}]}')
+            await until(lambda: len(server.book_requests()) == 2, what="a book resubscribe")
+            await until(lambda: synced(store, "BTC/USD"), what="synced again")
+            assert feed.conn.status.malformed == 1
+            assert book(store, "BTC/USD").resyncs == 1
+            assert book(store, "BTC/USD").bids() == BTC_BIDS
 
 
 async def test_a_refused_symbol_does_not_disturb_others_and_is_not_retried() -> None:
