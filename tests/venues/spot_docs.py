@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-SUBSCRIBE_BOOK = '{"method": "subscribe", "params": {"channel": "book", "symbol": ["ALGO/USD", "MATIC/USD"]}}'
+SUBSCRIBE_BOOK = (
+    '{"method": "subscribe", "params": {"channel": "book", "symbol": ["ALGO/USD", "MATIC/USD"]}}'
+)
 ACK_BOOK_ALGO = '{"method": "subscribe", "result": {"channel": "book", "depth": 10, "snapshot": true, "symbol": "ALGO/USD"}, "success": true, "time_in": "2023-10-06T17:35:55.219022Z", "time_out": "2023-10-06T17:35:55.219067Z"}'
 ACK_BOOK_MATIC = '{"method": "subscribe", "result": {"channel": "book", "depth": 10, "snapshot": true, "symbol": "MATIC/USD"}, "success": true, "time_in": "2023-10-06T17:35:55.219022Z", "time_out": "2023-10-06T17:35:55.219067Z"}'
 # time_in was elided as "..." in the SDK assertion; kept as text.
@@ -21,7 +23,9 @@ BOOK_SNAPSHOT = """{"channel": "book", "type": "snapshot", "data": [{"symbol": "
   "checksum": 2439117997, "timestamp": "2023-10-06T17:35:55.440295Z"}]}"""
 BOOK_UPDATE = '{"channel": "book", "type": "update", "data": [{"symbol": "MATIC/USD", "bids": [{"price": 0.5657, "qty": 1098.3947558}], "asks": [], "checksum": 2114181697, "timestamp": "2023-10-06T17:35:55.440295Z"}]}'
 
-SUBSCRIBE_TICKER = '{"method": "subscribe", "params": {"channel": "ticker", "symbol": ["ALGO/USD"]}}'
+SUBSCRIBE_TICKER = (
+    '{"method": "subscribe", "params": {"channel": "ticker", "symbol": ["ALGO/USD"]}}'
+)
 ACK_TICKER = '{"method": "subscribe", "result": {"channel": "ticker", "snapshot": true, "symbol": "ALGO/USD"}, "success": true, "time_in": "2023-09-25T09:04:31.742599Z", "time_out": "2023-09-25T09:04:31.742648Z"}'
 TICKER_SNAPSHOT = '{"channel": "ticker", "type": "snapshot", "data": [{"symbol": "ALGO/USD", "bid": 0.10025, "bid_qty": 740.0, "ask": 0.10036, "ask_qty": 1361.44813783, "last": 0.10035, "volume": 997038.98383185, "vwap": 0.10148, "low": 0.09979, "high": 0.10285, "change": -0.00017, "change_pct": -0.17, "timestamp": "2023-09-25T09:04:31.742648Z"}]}'
 TICKER_UPDATE = '{"channel": "ticker", "type": "update", "data": [{"symbol": "ALGO/USD", "bid": 0.10025, "bid_qty": 740.0, "ask": 0.10035, "ask_qty": 740.0, "last": 0.10035, "volume": 997038.98383185, "vwap": 0.10148, "low": 0.09979, "high": 0.10285, "change": -0.00017, "change_pct": -0.17, "timestamp": "2023-09-25T09:04:31.742648Z"}]}'
