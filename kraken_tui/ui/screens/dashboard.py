@@ -73,6 +73,7 @@ class TitleBar(Horizontal):
         self.session = session
         self.env_label = env_label
         self._shown: Selection | None = None
+        self._message = ""
 
     def compose(self) -> ComposeResult:
         yield Static("kraken-tui", id="title-name")
@@ -80,9 +81,10 @@ class TitleBar(Horizontal):
             self.env_label.upper(), id="title-env", classes=f"env-badge {env_class(self.env_label)}"
         )
         yield Static("", id="title-market")
-        yield Static("", id="title-message")
+        yield Static(self._message, id="title-message")
 
     def on_mount(self) -> None:
+        self.show_message(self._message)
         self.refresh_market()
         # The selection can change from outside the UI (feeds falling back), so poll it.
         self.set_interval(0.25, self.refresh_market)
@@ -98,7 +100,10 @@ class TitleBar(Horizontal):
 
     def show_message(self, text: str) -> None:
         """A short persistent line (e.g. why the feeds stopped); empty clears it."""
-        self.query_one("#title-message", Static).update(text)
+        self._message = text
+        # Before compose the children do not exist yet; compose and on_mount apply it then.
+        for label in self.query("#title-message").results(Static):
+            label.update(text)
 
 
 class DashboardScreen(Screen[None]):
