@@ -1,0 +1,324 @@
+"""The embedded Kraken-compatible exchange: a real aiohttp server on loopback.
+
+Main port: ``/v2`` (Spot WS v2 public), ``/ws/v1`` (Futures WS v1), and the
+public REST endpoints. Auth port: ``/v2`` (Kraken's ws-auth host; public
+behaviour until the private side is added). A pump task steps the seeded
+markets at the scenario's rate and fans each step out; a housekeeping task
+sends heartbeats and futures tickers and fires the scenario's periodic faults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from types import TracebackType
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from kraken_tui.endpoints import Endpoints
+from kraken_tui.model import Instrument
+from kraken_tui.sim import rest
+from kraken_tui.sim.catalog import Catalog
+from kraken_tui.sim.futures_feed import FuturesProductFeed
+from kraken_tui.sim.futures_ws import FuturesSession
+from kraken_tui.sim.market import SyntheticMarket
+from kraken_tui.sim.outbox import Outbox, SimStats, StallGate
+from kraken_tui.sim.scenarios import Scenario, get_scenario
+from kraken_tui.sim.spot_feed import SpotSymbolFeed
+from kraken_tui.sim.spot_ws import SpotSession, instrument_snapshot
+
+PUMP_INTERVAL = 0.01
+MAX_STEPS_PER_TICK = 200
+"""After a long pause (a slow machine, a stall) do not replay the backlog at once."""
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(eq=False)
+class _Connection:
+    ws: web.WebSocketResponse
+    request: web.Request
+    outbox: Outbox
+    session: SpotSession | FuturesSession
+
+
+class ExchangeServer:
+    """Start with ``async with ExchangeServer() as ex:`` and connect to ``ex.urls``."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        auth_port: int | None = None,
+        seed: int = 1,
+        scenario: str = "calm",
+        rate: float | None = None,
+    ) -> None:
+        self.host = host
+        self._port = port
+        self._auth_port = auth_port if auth_port is not None else (port + 1 if port else 0)
+        self.seed = seed
+        self.scenario: Scenario = get_scenario(scenario, rate)
+        self.catalog = Catalog()
+        self.instruments: list[Instrument] = self.catalog.instruments
+        self.stats = SimStats()
+        self.gate = StallGate()
+        self._fault_rng = random.Random(f"{seed}:faults")
+        self.markets: dict[str, SyntheticMarket] = {
+            listing.symbol: SyntheticMarket(listing, seed) for listing in self.catalog.listings
+        }
+        self.spot_feeds: dict[str, SpotSymbolFeed] = {
+            listing.symbol: SpotSymbolFeed(self.markets[listing.symbol], self.stats)
+            for listing in self.catalog.spot
+        }
+        self.futures_feeds: dict[str, FuturesProductFeed] = {
+            listing.symbol: FuturesProductFeed(
+                self.markets[listing.symbol], self.stats, self._index_source(listing.symbol)
+            )
+            for listing in self.catalog.futures
+        }
+        self._instrument_text: str | None = None
+        self._connections: set[_Connection] = set()
+        self._runners: list[web.AppRunner] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._credit: dict[str, float] = dict.fromkeys(self.markets, 0.0)
+        self.port = 0
+        self.auth_port = 0
+
+    def _index_source(self, product_id: str) -> Callable[[], Decimal]:
+        listing = self.catalog.future(product_id)
+        assert listing is not None
+        spot = self.markets.get(listing.underlying_spot)
+        own = self.markets[product_id]
+        return (lambda: spot.mid) if spot is not None else (lambda: own.mid)
+
+    # --------------------------------------------------------- lifecycle
+    async def start(self) -> None:
+        main = web.Application()
+        main.router.add_get("/v2", self._spot_handler)
+        main.router.add_get("/ws/v1", self._futures_handler)
+        rest.add_routes(main, self.catalog, self.futures_feeds, _now_ms)
+        auth = web.Application()
+        auth.router.add_get("/v2", self._spot_handler)
+        for app, port in ((main, self._port), (auth, self._auth_port)):
+            runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+            await runner.setup()
+            self._runners.append(runner)
+            site = web.TCPSite(runner, self.host, port)
+            await site.start()
+        self.port = self._runners[0].addresses[0][1]
+        self.auth_port = self._runners[1].addresses[0][1]
+        self._tasks = [
+            asyncio.create_task(self._pump(), name="sim-pump"),
+            asyncio.create_task(self._housekeeping(), name="sim-housekeeping"),
+        ]
+
+    async def stop(self) -> None:
+        """Close every connection and the listening sockets; returns promptly."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        for conn in list(self._connections):
+            conn.outbox.close()
+        closing = [self._close(conn) for conn in list(self._connections)]
+        if closing:
+            await asyncio.gather(*closing)
+        for runner in self._runners:
+            await runner.cleanup()
+        self._runners = []
+
+    async def _close(self, conn: _Connection) -> None:
+        try:
+            await asyncio.wait_for(conn.ws.close(code=1001, message=b"server shutdown"), 0.5)
+        except (TimeoutError, ConnectionError, RuntimeError):
+            self._abort(conn)
+
+    @staticmethod
+    def _abort(conn: _Connection) -> None:
+        transport = conn.request.transport
+        if transport is not None:
+            transport.abort()
+
+    async def __aenter__(self) -> ExchangeServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def urls(self) -> Endpoints:
+        host = self.host if ":" not in self.host else f"[{self.host}]"
+        base = f"http://{host}:{self.port}"
+        return Endpoints(
+            spot_ws=f"ws://{host}:{self.port}/v2",
+            spot_auth_ws=f"ws://{host}:{self.auth_port}/v2",
+            futures_ws=f"ws://{host}:{self.port}/ws/v1",
+            rest=base,
+            futures_rest=base,
+        )
+
+    # --------------------------------------------------- fault injection
+    def inject_bad_checksum(self, symbol: str) -> None:
+        """The next spot book update for ``symbol`` carries a wrong checksum."""
+        self.spot_feeds[symbol].bad_checksum_pending = True
+
+    def inject_seq_gap(self, product_id: str) -> None:
+        """The next futures book delta for ``product_id`` skips one seq."""
+        self.futures_feeds[product_id.upper()].seq_gap_pending = True
+
+    async def drop_connections(self) -> None:
+        """Abort every client connection without a close handshake."""
+        for conn in list(self._connections):
+            conn.outbox.close()
+            self._abort(conn)
+        await asyncio.sleep(0)
+
+    def stall(self, seconds: float) -> None:
+        """Send nothing at all (heartbeats included) for ``seconds``; sockets stay open."""
+        self.gate.stall(seconds)
+
+    # ------------------------------------------------------- connections
+    async def _spot_handler(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, "spot")
+
+    async def _futures_handler(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, "futures")
+
+    def _spot_instrument_text(self) -> str:
+        if self._instrument_text is None:
+            self._instrument_text = instrument_snapshot(self.spot_feeds)
+        return self._instrument_text
+
+    async def _serve(self, request: web.Request, venue: str) -> web.StreamResponse:
+        ws = web.WebSocketResponse(autoping=True, compress=False, timeout=0.5, max_msg_size=1 << 20)
+        await ws.prepare(request)
+        outbox = Outbox(ws, venue, self.gate, self.stats)
+        session: SpotSession | FuturesSession
+        if venue == "spot":
+            conn_id = random.getrandbits(64)
+            session = SpotSession(outbox, self.spot_feeds, self._spot_instrument_text, conn_id)
+        else:
+            session = FuturesSession(outbox, self.futures_feeds)
+        conn = _Connection(ws, request, outbox, session)
+        self._connections.add(conn)
+        self.stats.connections_opened += 1
+        self.stats.connections_open += 1
+        writer = asyncio.create_task(outbox.run(), name=f"sim-{venue}-writer")
+        try:
+            async for msg in ws:
+                if msg.type is WSMsgType.TEXT:
+                    session.on_text(msg.data)
+                elif msg.type is WSMsgType.BINARY:
+                    session.bad_frames += 1
+        finally:
+            self.stats.bad_frames += session.bad_frames
+            session.close()
+            outbox.close()
+            self._connections.discard(conn)
+            self.stats.connections_open -= 1
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await writer
+        return ws
+
+    # -------------------------------------------------------------- pump
+    def step_market(self, symbol: str, now_ms: int) -> None:
+        """Advance one market by one step and send the result to its subscribers."""
+        market = self.markets[symbol]
+        futures = self.futures_feeds.get(symbol)
+        if futures is not None:
+            futures.begin_step(now_ms)
+        _, trades = market.step(now_ms)
+        self.stats.market_steps += 1
+        spot = self.spot_feeds.get(symbol)
+        if spot is not None:
+            spot.after_step(trades, now_ms)
+        if futures is not None:
+            futures.after_step(trades)
+
+    def _watched(self, symbol: str) -> bool:
+        feed: Any = self.spot_feeds.get(symbol) or self.futures_feeds.get(symbol)
+        return bool(feed.has_book_subscribers)
+
+    async def _pump(self) -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(PUMP_INTERVAL)
+            now = time.monotonic()
+            elapsed, last = now - last, now
+            if self.gate.stalled:
+                continue
+            watched = {symbol for symbol in self.markets if self._watched(symbol)}
+            now_ms = _now_ms()
+            for symbol in self.markets:
+                rate = self.scenario.rate_for(symbol in watched, len(watched))
+                credit = self._credit[symbol] + rate * elapsed
+                steps = min(int(credit), MAX_STEPS_PER_TICK)
+                self._credit[symbol] = min(credit - steps, 1.0)
+                for _ in range(steps):
+                    self.step_market(symbol, now_ms)
+
+    async def _housekeeping(self) -> None:
+        scenario = self.scenario
+        started = time.monotonic()
+        next_ticker = started + 1.0
+        due = {
+            "stall": scenario.stall_every,
+            "disconnect": scenario.disconnect_every,
+            "bad_checksum": scenario.bad_checksum_every,
+            "seq_gap": scenario.seq_gap_every,
+        }
+        next_fault = {name: started + every for name, every in due.items() if every}
+        while True:
+            await asyncio.sleep(0.2)
+            if self.gate.stalled:
+                continue
+            now = time.monotonic()
+            for conn in list(self._connections):
+                session = conn.session
+                if isinstance(session, SpotSession) and session.heartbeat_due(now):
+                    session.send_heartbeat()
+            if now >= next_ticker:
+                next_ticker = now + 1.0
+                now_ms = _now_ms()
+                for feed in self.futures_feeds.values():
+                    feed.send_tickers()
+                for conn in list(self._connections):
+                    if isinstance(conn.session, FuturesSession):
+                        conn.session.send_heartbeat(now_ms)
+            for name, when in next_fault.items():
+                if now >= when:
+                    next_fault[name] = now + (due[name] or 0.0)
+                    await self._fire(name)
+
+    async def _fire(self, fault: str) -> None:
+        if fault == "stall":
+            self.stall(self.scenario.stall_for)
+        elif fault == "disconnect":
+            await self.drop_connections()
+        elif fault == "bad_checksum":
+            watched = [s for s, f in self.spot_feeds.items() if f.has_book_subscribers]
+            if watched:
+                self.inject_bad_checksum(self._fault_rng.choice(watched))
+        elif fault == "seq_gap":
+            watched = [p for p, f in self.futures_feeds.items() if f.has_book_subscribers]
+            if watched:
+                self.inject_seq_gap(self._fault_rng.choice(watched))
