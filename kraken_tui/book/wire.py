@@ -10,16 +10,19 @@ case.
 
 from __future__ import annotations
 
+import re
 import zlib
 from bisect import bisect_left, insort
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from kraken_tui.book.core import ApplyResult, BookHealth
 from kraken_tui.book.spot import SpotBook
 from kraken_tui.model.scaled import PrecisionError, to_scaled
 
+_JSON_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+"""What a JSON number may look like (Decimal() alone would also take blanks, "_", "nan")."""
 _ZEROS = tuple("0" * n for n in range(40))
 _POWERS = tuple(10**n for n in range(40))
 
@@ -34,16 +37,16 @@ def scale_wire_number(value: object, precision: int) -> int:
     if type(value) is str:
         whole, _, frac = value.partition(".")
         missing = precision - len(frac)
-        if missing >= 0 and whole:
+        digits = whole + frac
+        # isdigit() keeps out what int() would also accept: sign, blanks, "_".
+        if missing >= 0 and digits.isdigit():
             try:
-                return int(whole + frac + _ZEROS[missing])
+                return int(digits + _ZEROS[missing])
             except (ValueError, IndexError):
                 pass
-        try:
-            number = Decimal(value)
-        except (InvalidOperation, ValueError):
-            raise PrecisionError(f"not a decimal number: {value!r}") from None
-        return to_scaled(number, precision)
+        if _JSON_NUMBER.fullmatch(value) is None:
+            raise PrecisionError(f"not a decimal number: {value!r}")
+        return to_scaled(Decimal(value), precision)
     if type(value) is int:
         factor: int = _POWERS[precision] if precision < 40 else 10**precision
         return int(value) * factor
@@ -87,8 +90,9 @@ def _apply_side(
         if type(qty) is str:
             whole, _, frac = qty.partition(".")
             missing = qp - len(frac)
+            whole += frac
             try:
-                qty = int(whole + frac + _ZEROS[missing]) if missing >= 0 and whole else None
+                qty = int(whole + _ZEROS[missing]) if missing >= 0 and whole.isdigit() else None
             except (ValueError, IndexError):
                 qty = None
             if qty is None:
