@@ -7,6 +7,7 @@ as the instrument precision dictates (a float would print ``0.001``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, TypeGuard
 
@@ -38,9 +39,33 @@ def dump(obj: Any) -> str:
     return _ENCODER.encode(obj).decode()
 
 
+def fixed_text(scaled: int, precision: int) -> str:
+    """Text of a scaled int with exactly ``precision`` decimals (``12345, 2`` -> ``123.45``)."""
+    if precision <= 0:
+        return format_scaled(scaled, precision)
+    if scaled < 0:
+        return "-" + fixed_text(-scaled, precision)
+    digits = str(scaled).rjust(precision + 1, "0")
+    return f"{digits[:-precision]}.{digits[-precision:]}"
+
+
 def scaled_number(scaled: int, precision: int) -> Number:
     """A scaled int written with exactly ``precision`` decimals (``12345, 2`` -> ``123.45``)."""
-    return msgspec.Raw(format_scaled(scaled, precision).encode())
+    return msgspec.Raw(fixed_text(scaled, precision).encode())
+
+
+def levels_array(
+    levels: Iterable[tuple[int, int]], price_precision: int, qty_precision: int
+) -> Number:
+    """A whole ``[{"price":..,"qty":..}, ...]`` array of scaled levels as one raw chunk.
+
+    Built as text in one pass because the exchange writes deep snapshots often.
+    """
+    parts = [
+        f'{{"price":{fixed_text(p, price_precision)},"qty":{fixed_text(q, qty_precision)}}}'
+        for p, q in levels
+    ]
+    return msgspec.Raw(("[" + ",".join(parts) + "]").encode())
 
 
 def trimmed_number(scaled: int, precision: int) -> Number:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from kraken_tui.model import Instrument, Ticker, Trade
-from kraken_tui.venues.jsontext import Number, decimal_number, dump, scaled_number
+from kraken_tui.venues.jsontext import decimal_number, dump, levels_array, scaled_number
 from kraken_tui.venues.timefmt import ms_to_rfc3339, now_rfc3339
 
 ScaledLevel = tuple[int, int]
@@ -31,10 +31,6 @@ def _time(value: Timestamp | None) -> str:
     return value if isinstance(value, str) else ms_to_rfc3339(value)
 
 
-def _side(levels: Sequence[ScaledLevel], pp: int, qp: int) -> list[dict[str, Number]]:
-    return [{"price": scaled_number(p, pp), "qty": scaled_number(q, qp)} for p, q in levels]
-
-
 def encode_book(
     symbol: str,
     bids: Sequence[ScaledLevel],
@@ -48,8 +44,8 @@ def encode_book(
     """A ``book`` snapshot or update; ``checksum`` is the CRC32 after applying it."""
     entry = {
         "symbol": symbol,
-        "bids": _side(bids, price_precision, qty_precision),
-        "asks": _side(asks, price_precision, qty_precision),
+        "bids": levels_array(bids, price_precision, qty_precision),
+        "asks": levels_array(asks, price_precision, qty_precision),
         "checksum": checksum,
         "timestamp": _time(timestamp),
     }
