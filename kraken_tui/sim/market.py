@@ -141,8 +141,8 @@ class SyntheticMarket:
         typical = self.listing.typical_qty
         return MarketStats(
             open=open_,
-            high=max(open_, last) * Decimal("1.012"),
-            low=min(open_, last) * Decimal("0.988"),
+            high=self._round_price(max(open_, last) * Decimal("1.012")),
+            low=self._round_price(min(open_, last) * Decimal("0.988")),
             last=last,
             volume=(typical * rng.randint(2000, 6000)).quantize(Decimal(1).scaleb(-self.qp)),
             vwap=(open_ + last) / 2,

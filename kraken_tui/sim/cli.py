@@ -1,0 +1,111 @@
+"""``kraken-tui sim``: run the embedded exchange standalone until interrupted.
+
+Once listening it prints one ``key=value`` line per endpoint (``spot_ws``,
+``spot_auth_ws``, ``futures_ws``, ``rest``) so scripts and other Kraken clients
+can find it. It binds loopback only unless ``--allow-remote`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import signal
+import sys
+
+from kraken_tui.sim.scenarios import SCENARIOS
+from kraken_tui.sim.server import ExchangeServer
+
+
+def add_sim_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``sim`` options to ``parser``."""
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="main port (WS /v2, /ws/v1 and REST); the private spot socket binds PORT+1. "
+        "Default: two free ports",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic market")
+    parser.add_argument(
+        "--scenario",
+        default="calm",
+        choices=sorted(SCENARIOS),
+        help="market behaviour and recurring faults (default calm)",
+    )
+    parser.add_argument(
+        "--rate", type=float, default=None, help="book messages per second in total (overrides)"
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow binding a non-loopback address (anyone who can reach it can connect)",
+    )
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run_sim(args: argparse.Namespace) -> int:
+    """Run the exchange until SIGINT/SIGTERM; returns the process exit code."""
+    host: str = args.host
+    if not is_loopback(host) and not getattr(args, "allow_remote", False):
+        print(
+            f"refusing to bind {host}: not a loopback address (pass --allow-remote to insist)",
+            file=sys.stderr,
+        )
+        return 2
+    if args.rate is not None and args.rate <= 0:
+        print("--rate must be positive", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_serve(args))
+    except OSError as exc:
+        print(f"cannot start the exchange: {exc}", file=sys.stderr)
+        return 1
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    server = ExchangeServer(
+        host=args.host, port=args.port, seed=args.seed, scenario=args.scenario, rate=args.rate
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await server.start()
+    try:
+        urls = server.urls
+        lines = [
+            f"spot_ws={urls.spot_ws}",
+            f"spot_auth_ws={urls.spot_auth_ws}",
+            f"futures_ws={urls.futures_ws}",
+            f"rest={urls.rest}",
+        ]
+        print("\n".join(lines), flush=True)
+        await stop.wait()
+    finally:
+        await server.stop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Standalone entry point (``python -m kraken_tui.sim.cli``)."""
+    parser = argparse.ArgumentParser(prog="kraken-tui sim", description=__doc__)
+    add_sim_arguments(parser)
+    return run_sim(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
