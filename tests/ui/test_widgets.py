@@ -314,3 +314,21 @@ async def test_theme_switch_restyles_without_errors() -> None:
         await pilot.pause()
         assert fg_of(pane, middle + 1, "62,000.0") == theme_colour("bid")
         assert "SYNCED" in shown(pane)[0]
+
+
+async def test_a_hidden_pane_skips_polls_and_catches_up_when_shown() -> None:
+    session = StaticSession()
+    pane = LadderPane(session)
+    async with WidgetHost(pane).run_test(size=(60, 24)) as pilot:
+        pane.display = False
+        await pilot.pause()
+        book = spot_book(session)
+        book.apply_scaled([(book.bids(1)[0][0], 0)], [], None, snapshot=False)
+        redraws = pane.redraws
+        assert not pane.poll()
+        assert pane.redraws == redraws
+        pane.display = True
+        await pilot.pause()
+        assert pane.redraws > redraws
+        middle = spread_index(shown(pane))
+        assert shown(pane)[middle + 1].split()[0] == money(dec(book.bids(1)[0][0], 1), 1)

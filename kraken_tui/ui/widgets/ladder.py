@@ -229,7 +229,7 @@ class LadderPane(PolledPane, can_focus=True):
         )
         if view is None or not (view.asks or view.bids):
             message = WAITING if health is BookHealth.RESYNCING else f"no levels · {health.value}"
-            return Frame(title, [], message_body(body, width, message, "stale"), None, 0)
+            return Frame(title, [], message_body(body, width, message, "stale"), None, 0, width)
         items, spread_index = ladder_items(view)
         cursor_index = self._place_cursor(items, body)
         if cursor_index is None:
@@ -244,7 +244,7 @@ class LadderPane(PolledPane, can_focus=True):
         header, lines, cursor_line, decimals = layout_body(
             view, items, self._top, body, width, self._decimals, cursor_index, touch
         )
-        return Frame(title, header, lines, cursor_line, decimals)
+        return Frame(title, header, lines, cursor_line, decimals, width)
 
     def _place_cursor(self, items: list[Item], body: int) -> int | None:
         """Snap the cursor to an existing row (the nearest price) and return its index."""
@@ -281,17 +281,16 @@ class LadderPane(PolledPane, can_focus=True):
     # -------------------------------------------------------------- drawing
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.role_style("")
         lines = self.lines()
         if y >= len(lines):
             return Strip.blank(width, base)
-        line = lines[y]
         highlight: Style | None = None
-        if y - CHROME_LINES == self._frame.cursor_line and y >= CHROME_LINES:
-            highlight = self.get_component_rich_style("ladder--cursor", partial=True)
+        if y >= CHROME_LINES and y - CHROME_LINES == self._frame.cursor_line:
+            highlight = self.role_style("cursor", partial=True)
             base = base + highlight
         segments = []
-        for text, role in line:
+        for text, role in lines[y]:
             style = self.role_style(role)
             segments.append(Segment(text, style + highlight if highlight else style))
         return Strip(segments).adjust_cell_length(width, base)

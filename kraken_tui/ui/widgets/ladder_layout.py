@@ -101,21 +101,29 @@ class Columns:
     """Decimals shown for sizes and cumulative sizes."""
 
 
+LevelTexts = tuple[str, str, str]
+"""Price, size and cumulative size of one level, formatted for a frame."""
+
+
 def fit_columns(
     rows: Sequence[LevelRow], price_precision: int, qty_precision: int, width: int, decimals: int
-) -> Columns:
-    """Column widths for ``rows`` so that everything lines up within ``width`` cells."""
-    price_w = max([len("price")] + [len(price_text(r.price, price_precision)) for r in rows])
-    chosen = decimals
-    for cap in (decimals, 4, 2):
+) -> tuple[Columns, list[LevelTexts]]:
+    """Column widths and texts for ``rows`` so that everything lines up within ``width``."""
+    prices = [price_text(r.price, price_precision) for r in rows]
+    price_w = max([len("price"), *map(len, prices)])
+    chosen, sizes, cums, size_w, cum_w, bar = decimals, [], [], 0, 0, 0
+    for cap in dict.fromkeys((decimals, 4, 2)):
         chosen = min(decimals, cap)
-        size_w = max([len("size")] + [len(qty_text(r.qty, qty_precision, chosen)) for r in rows])
-        cum_w = max([len("cum")] + [len(qty_text(r.cum_qty, qty_precision, chosen)) for r in rows])
+        sizes = [qty_text(r.qty, qty_precision, chosen) for r in rows]
+        cums = [qty_text(r.cum_qty, qty_precision, chosen) for r in rows]
+        size_w = max([len("size"), *map(len, sizes)])
+        cum_w = max([len("cum"), *map(len, cums)])
         # One blank cell on the right so a full bar never touches the next pane.
         bar = width - (1 + price_w + 2 + size_w + 2 + cum_w + 1) - 1
         if bar >= MIN_BAR:
             break
-    return Columns(price_w, size_w, cum_w, max(0, bar), chosen)
+    columns = Columns(price_w, size_w, cum_w, max(0, bar), chosen)
+    return columns, list(zip(prices, sizes, cums, strict=True))
 
 
 def qty_decimals(rows: Sequence[LevelRow], qty_precision: int) -> int:
@@ -130,18 +138,16 @@ def header_line(columns: Columns) -> Line:
     return [(text, "header")]
 
 
-def level_line(item: Item, view: BookView, columns: Columns, max_cum: int, live: bool) -> Line:
+def level_line(
+    side: str, row: LevelRow, texts: LevelTexts, columns: Columns, max_cum: int, live: bool
+) -> Line:
     """One price level: price, size, cumulative size and the depth bar."""
-    row = item.row
-    assert row is not None
-    pp, qp, decimals = view.price_precision, view.qty_precision, columns.decimals
-    side = item.side
-    price_role = side if live else f"{side}-muted"
+    price, size, cum = texts
     bar = bar_text(row.cum_qty, max_cum, columns.bar)
     return [
-        (" " + price_text(row.price, pp).rjust(columns.price), price_role),
-        ("  " + qty_text(row.qty, qp, decimals).rjust(columns.size), "size" if live else "stale"),
-        ("  " + qty_text(row.cum_qty, qp, decimals).rjust(columns.cum), "cum" if live else "stale"),
+        (" " + price.rjust(columns.price), side if live else f"{side}-muted"),
+        ("  " + size.rjust(columns.size), "size" if live else "stale"),
+        ("  " + cum.rjust(columns.cum), "cum" if live else "stale"),
         (" ", ""),
         (bar.ljust(columns.bar), f"bar-{side}" if live else "stale"),
     ]
@@ -233,6 +239,8 @@ class Frame:
     cursor_line: int | None
     """Body line of the cursor, if it is in view."""
     decimals: int
+    width: int = 0
+    """Cells per line the frame was laid out for."""
 
 
 def layout_body(
@@ -248,17 +256,19 @@ def layout_body(
     """Header and body lines for the window ``items[top:top + height]``."""
     window = [items[i] if 0 <= i < len(items) else None for i in range(top, top + height)]
     rows = [item.row for item in window if item is not None and item.row is not None]
-    columns = fit_columns(rows, view.price_precision, view.qty_precision, width, decimals)
+    columns, texts = fit_columns(rows, view.price_precision, view.qty_precision, width, decimals)
     max_cum = max((row.cum_qty for row in rows), default=0)
     live = view.health is BookHealth.SYNCED
     body: list[Line] = []
+    level_texts = iter(texts)
     for item in window:
         if item is None:
             body.append([])
         elif item.row is None:
             body.append(spread_line(view, width, touch))
         else:
-            body.append(crop_line(level_line(item, view, columns, max_cum, live), width))
+            line = level_line(item.side, item.row, next(level_texts), columns, max_cum, live)
+            body.append(crop_line(line, width))
     cursor_line = None
     if cursor_index is not None and 0 <= cursor_index - top < height:
         cursor_line = cursor_index - top

@@ -77,6 +77,7 @@ class PolledPane(Widget):
         self.redraws = 0
         """How many times the pane rebuilt and refreshed (a skipped poll does not count)."""
         self._last_key: Hashable | None = None
+        self._role_styles: dict[tuple[str, bool], Style] = {}
 
     # ------------------------------------------------------------------ polling
     def on_mount(self) -> None:
@@ -84,10 +85,19 @@ class PolledPane(Widget):
         self.poll(force=True)
 
     def on_resize(self) -> None:
-        self.poll()
+        self.poll(force=True)
+
+    def on_show(self) -> None:
+        self.poll(force=True)
 
     def poll(self, *, force: bool = False) -> bool:
-        """Rebuild and refresh if the key changed (or when forced); return whether it did."""
+        """Rebuild and refresh if the key changed (or when forced); return whether it did.
+
+        A pane that was not on screen in the last update (hidden, or another pane
+        maximised) skips the work; it catches up when it is shown again.
+        """
+        if not force and not self.is_on_screen:
+            return False
         key = self.change_key()
         if not force and key == self._last_key:
             return False
@@ -114,11 +124,25 @@ class PolledPane(Widget):
         selection = self.session.selection
         return (selection.venue, selection.symbol)
 
-    def role_style(self, role: str) -> Style:
-        """The Rich style of a role under the current theme."""
-        if not role:
-            return self.rich_style
-        return self.get_component_rich_style(f"{self.ROLE_PREFIX}--{role}")
+    def role_style(self, role: str, *, partial: bool = False) -> Style:
+        """The Rich style of a role under the current theme (``""``: the pane's own style).
+
+        Cached until Textual reports a style change (theme switch, focus, CSS reload):
+        computing a widget's style walks its ancestors and costs more than drawing.
+        """
+        cached = self._role_styles.get((role, partial))
+        if cached is None:
+            if role:
+                name = f"{self.ROLE_PREFIX}--{role}"
+                cached = self.get_component_rich_style(name, partial=partial)
+            else:
+                cached = self.rich_style
+            self._role_styles[(role, partial)] = cached
+        return cached
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._role_styles.clear()
 
     def lines_to_text(self, lines: Sequence[Sequence[Cell]]) -> Text:
         """Styled text of a line model, one line per row, never wrapped."""
