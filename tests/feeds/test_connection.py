@@ -129,7 +129,10 @@ async def test_a_server_that_drops_at_once_is_backed_off_not_hammered() -> None:
                 if opened >= 4:
                     break
                 await asyncio.sleep(0.005)
-            await until(lambda: conn.backoff.attempt >= 3, what="three backoff attempts")
+            await until(
+                lambda: conn.backoff.attempt >= 3 and conn.status.reconnects >= 3,
+                what="three backed-off reconnects",
+            )
     # Never healthy, so the counter kept growing instead of resetting on TCP open.
     assert conn.backoff.attempt >= 3
     assert conn.status.reconnects >= 3
