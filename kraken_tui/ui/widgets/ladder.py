@@ -48,13 +48,14 @@ class LadderPane(PolledPane, can_focus=True):
     ROLE_PREFIX = "ladder"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "coarser", "Group +"),
-        Binding("G", "finer", "Group −"),
-        Binding("c", "centre", "Centre"),
-        Binding("up", "cursor(-1)", "Cursor up", show=False),
-        Binding("down", "cursor(1)", "Cursor down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
+        # No tooltip on g/G yet: the help screen test pins their text to "group +"/"group −".
+        Binding("g", "coarser", "group +"),
+        Binding("G", "finer", "group −"),
+        Binding("c", "centre", "centre", tooltip="re-centre the ladder on the spread"),
+        Binding("up", "cursor(-1)", "cursor up", show=False, tooltip="move the ladder cursor up"),
+        Binding("down", "cursor(1)", "cursor down", show=False, tooltip="move the cursor down"),
+        Binding("pageup", "page(-1)", "page up", show=False, tooltip="cursor one page up"),
+        Binding("pagedown", "page(1)", "page down", show=False, tooltip="cursor one page down"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -135,7 +135,13 @@ class TickerPane(PolledPane, can_focus=True):
         if ticker.change_pct is not None:
             change_role = "up" if ticker.change_pct > 0 else "down" if ticker.change_pct < 0 else ""
             last.append((" " + decimal_text(ticker.change_pct, 2, sign=True) + "%", change_role))
-        touch = [last, chip("bid", price(ticker.bid, "bid")), chip("ask", price(ticker.ask, "ask"))]
+        # Bid and ask form one chip so a narrow pane never splits the touch across lines.
+        quote = [
+            *chip("bid", price(ticker.bid, "bid")),
+            ("   ", ""),
+            *chip("ask", price(ticker.ask, "ask")),
+        ]
+        touch = [last, quote]
         stats = [chip("24h high", price(ticker.high)), chip("low", price(ticker.low))]
         if ticker.volume is not None:
             stats.append(chip("vol", (compact_text(ticker.volume), "value")))
