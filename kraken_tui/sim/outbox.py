@@ -62,6 +62,7 @@ class Outbox:
         self._queue: deque[str] = deque()
         self._wake = asyncio.Event()
         self.closed = False
+        self._close_code = 1000
         self.last_sent = time.monotonic()
 
     def put(self, text: str) -> None:
@@ -74,8 +75,10 @@ class Outbox:
         self._queue.append(text)
         self._wake.set()
 
-    def close(self) -> None:
-        """Stop sending; :meth:`run` returns once woken."""
+    def close(self, code: int = 1000) -> None:
+        """Stop sending; :meth:`run` closes the socket with ``code`` once woken."""
+        if not self.closed:
+            self._close_code = code
         self.closed = True
         self._wake.set()
 
@@ -99,4 +102,4 @@ class Outbox:
         finally:
             self.closed = True
             if not ws.closed:
-                await ws.close()
+                await ws.close(code=self._close_code)

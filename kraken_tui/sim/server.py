@@ -130,8 +130,6 @@ class ExchangeServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
-        for conn in list(self._connections):
-            conn.outbox.close()
         closing = [self._close(conn) for conn in list(self._connections)]
         if closing:
             await asyncio.gather(*closing)
@@ -140,6 +138,7 @@ class ExchangeServer:
         self._runners = []
 
     async def _close(self, conn: _Connection) -> None:
+        conn.outbox.close(code=1001)
         try:
             await asyncio.wait_for(conn.ws.close(code=1001, message=b"server shutdown"), 0.5)
         except (TimeoutError, ConnectionError, RuntimeError):

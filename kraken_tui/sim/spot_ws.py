@@ -167,7 +167,15 @@ class SpotSession:
         snapshot = snapshot if isinstance(snapshot, bool) else default_snapshot
         for symbol in symbols:
             failure = self._one(
-                channel, symbol, subscribe, depth, trigger, snapshot, req_id, time_in
+                channel,
+                symbol,
+                subscribe,
+                depth,
+                "depth" in params,
+                trigger,
+                snapshot,
+                req_id,
+                time_in,
             )
             if failure is not None:
                 # Kraken reports a failed unsubscribe with method "subscribe".
@@ -183,6 +191,7 @@ class SpotSession:
         symbol: str,
         subscribe: bool,
         depth: int,
+        depth_given: bool,
         trigger: str,
         snapshot: bool,
         req_id: int | None,
@@ -203,11 +212,12 @@ class SpotSession:
                 self._ack(method, channel, symbol, req_id, time_in, depth=depth, snapshot=snapshot)
                 feed.subscribe_book(self.outbox, depth, snapshot, now_ms)
             else:
-                if held is None or held != depth:
+                # An unsubscribe without ``depth`` means whatever depth is held.
+                if held is None or (depth_given and held != depth):
                     return "Subscription Not Found"
                 del self.book_depths[symbol]
-                feed.unsubscribe_book(self.outbox, depth)
-                self._ack(method, channel, symbol, req_id, time_in, depth=depth)
+                feed.unsubscribe_book(self.outbox, held)
+                self._ack(method, channel, symbol, req_id, time_in, depth=held)
         elif channel == "ticker":
             if subscribe == (symbol in self.tickers):
                 return "Already subscribed" if subscribe else "Subscription Not Found"

@@ -236,3 +236,24 @@ async def test_auth_port_serves_v2(exchange: ExchangeServer) -> None:
     status = await client.recv()
     await client.close()
     assert status["channel"] == "status"
+
+
+async def test_unsubscribe_book_without_depth_releases_held_depth(
+    exchange: ExchangeServer,
+) -> None:
+    client = await WsClient.connect(exchange.urls.spot_ws)
+    await client.send(
+        {"method": "subscribe", "params": {"channel": "book", "symbol": ["LTC/USD"], "depth": 100}}
+    )
+    await client.recv_until(is_book("LTC/USD"))
+    await client.send(
+        {"method": "unsubscribe", "params": {"channel": "book", "symbol": ["LTC/USD"], "depth": 10}}
+    )
+    wrong_depth = await client.recv_until(is_ack)
+    await client.send(
+        {"method": "unsubscribe", "params": {"channel": "book", "symbol": ["LTC/USD"]}}
+    )
+    ack = await client.recv_until(lambda m: m.get("method") == "unsubscribe")
+    await client.close()
+    assert wrong_depth["error"] == "Subscription Not Found"
+    assert ack["success"] is True and ack["result"]["depth"] == 100
