@@ -332,3 +332,16 @@ async def test_a_hidden_pane_skips_polls_and_catches_up_when_shown() -> None:
         assert pane.redraws > redraws
         middle = spread_index(shown(pane))
         assert shown(pane)[middle + 1].split()[0] == money(dec(book.bids(1)[0][0], 1), 1)
+
+
+async def test_clicking_a_level_puts_the_cursor_there() -> None:
+    session = StaticSession()
+    pane = LadderPane(session)
+    async with WidgetHost(pane).run_test(size=(60, 24)) as pilot:
+        lines = shown(pane)
+        target = spread_index(lines) + 3
+        await pilot.click(LadderPane, offset=(3, target))
+        assert pane.cursor_price == number(lines[target].split()[0])
+        assert theme_colour("cursor") in bg_of(pane, target)
+        await pilot.click(LadderPane, offset=(3, 0))  # the title is not a level
+        assert pane.cursor_price == number(lines[target].split()[0])
