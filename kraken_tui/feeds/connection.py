@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import (
@@ -89,6 +91,17 @@ def classify(exc: BaseException) -> TerminalError | None:
         if 400 <= code < 500 and code not in (408, 429):
             return TerminalError(f"server rejected the WebSocket upgrade: HTTP {code}")
     return None
+
+
+def is_loopback(url: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and localhost (the embedded exchange)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def describe(exc: BaseException) -> str:
@@ -180,7 +193,8 @@ class ConnectionManager:
             try:
                 ws = await connect(
                     settings.url,
-                    proxy=None,
+                    # A stray HTTPS_PROXY must not intercept the local exchange.
+                    proxy=None if is_loopback(settings.url) else True,
                     open_timeout=settings.open_timeout,
                     ping_interval=settings.ping_interval,
                     ping_timeout=settings.ping_timeout,

@@ -20,7 +20,12 @@ import aiohttp
 
 from kraken_tui.book import ApplyResult, BookHealth, FuturesBook
 from kraken_tui.feeds.backoff import Backoff
-from kraken_tui.feeds.connection import Clock, ConnectionManager, ConnectionSettings
+from kraken_tui.feeds.connection import (
+    Clock,
+    ConnectionManager,
+    ConnectionSettings,
+    is_loopback,
+)
 from kraken_tui.feeds.stores import MarketStore
 from kraken_tui.model import Instrument, Venue
 from kraken_tui.venues.errors import FrameError
@@ -52,8 +57,10 @@ async def fetch_instruments(base_url: str, total_seconds: float = 10.0) -> list[
     """GET the futures instrument list and map it; raises on HTTP or shape errors."""
     url = base_url.rstrip("/") + INSTRUMENTS_PATH
     client_timeout = aiohttp.ClientTimeout(total=total_seconds)
+    # Proxy settings from the environment apply to real hosts, never to the local exchange.
+    trust_env = not is_loopback(url)
     async with (
-        aiohttp.ClientSession(timeout=client_timeout) as http,
+        aiohttp.ClientSession(timeout=client_timeout, trust_env=trust_env) as http,
         http.get(url) as response,
     ):
         response.raise_for_status()
@@ -104,7 +111,8 @@ class FuturesPublicFeed:
         """(feed, product id) acknowledged on this socket."""
         self.rejected: dict[tuple[str, str], str] = {}
         self.instruments_loaded = False
-        self._book_requested: set[str] = set()
+        self._requested: set[tuple[str, str]] = set()
+        """(feed, product id) subscribed on this socket, acknowledged or not."""
 
     # ------------------------------------------------------------------ control
     async def run(self) -> None:
@@ -122,14 +130,12 @@ class FuturesPublicFeed:
             return
         self.books.add(pid)
         self.rejected.pop(("book", pid), None)
-        self._subscribe_books([pid])
+        self._subscribe("book", [pid])
 
     def drop_book(self, product_id: str) -> None:
         pid = product_id.upper()
         self.books.discard(pid)
-        if pid in self._book_requested:
-            self._book_requested.discard(pid)
-            self.conn.send(codec.unsubscribe("book", [pid]))
+        self._unsubscribe("book", pid)
         self.store.books.pop((Venue.FUTURES, pid), None)
 
     def want_ticker(self, product_id: str) -> None:
@@ -158,21 +164,17 @@ class FuturesPublicFeed:
     # -------------------------------------------------------- connection hooks
     async def on_open(self, conn: ConnectionManager) -> None:
         self.confirmed.clear()
-        self._book_requested.clear()
+        self._requested.clear()
         for pid in self.books:
             book = self.book(pid)
             if book is not None:
                 book.invalidate()  # seq trackers restart with the new snapshots
         conn.send(codec.subscribe("heartbeat"))
-        for feed, wanted in (("ticker", self.tickers), ("trade", self.trades)):
-            ids = sorted(p for p in wanted if (feed, p) not in self.rejected)
-            if ids:
-                conn.send(codec.subscribe(feed, ids))
-        self._subscribe_books(sorted(self.books))
+        self._subscribe_wanted()
 
     def on_close(self) -> None:
         self.confirmed.clear()
-        self._book_requested.clear()
+        self._requested.clear()
         self._set_health(BookHealth.DEGRADED, only_from=None)
 
     def on_stale(self) -> None:
@@ -239,8 +241,8 @@ class FuturesPublicFeed:
             error = msg.message or "subscription failed"
             for pid in ids:
                 self.rejected[(feed, pid)] = error
+                self._requested.discard((feed, pid))
                 if feed == "book":
-                    self._book_requested.discard(pid)
                     book = self.book(pid)
                     if book is not None:
                         book.set_health(BookHealth.DEGRADED)
@@ -267,45 +269,61 @@ class FuturesPublicFeed:
             self.store.add_instruments(instruments)
             self.instruments_loaded = True
             if self.conn.connected:
-                self._subscribe_books(sorted(self.books))
+                self._subscribe_wanted()
 
-    def _subscribe_books(self, product_ids: Iterable[str]) -> None:
+    def _subscribe_wanted(self) -> None:
+        self._subscribe("book", sorted(self.books))
+        self._subscribe("ticker", sorted(self.tickers))
+        self._subscribe("trade", sorted(self.trades))
+
+    def _subscribe(self, feed: str, product_ids: Iterable[str]) -> None:
+        """Batch-subscribe known products only.
+
+        Kraken refuses a whole request with one ``Invalid product id`` (and the
+        error names no product), so an unknown id is rejected here instead of
+        taking its neighbours down with it. Books also need the precisions.
+        """
         if not self.instruments_loaded:
-            return
+            return  # _load_instruments_until_done subscribes once they are known
         ready = []
         for pid in product_ids:
-            if ("book", pid) in self.rejected or pid in self._book_requested:
+            if (feed, pid) in self.rejected or (feed, pid) in self._requested:
                 continue
             instrument = self.store.instruments.get((Venue.FUTURES, pid))
             if instrument is None:
-                self.rejected[("book", pid)] = "unknown product id"
-                self._note(f"book {pid}: unknown product id")
+                self.rejected[(feed, pid)] = "unknown product id"
+                self._note(f"{feed} {pid}: unknown product id")
                 continue
-            if self.book(pid) is None:
+            if feed == "book" and self.book(pid) is None:
                 self.store.books[(Venue.FUTURES, pid)] = FuturesBook(
                     pid, instrument.price_precision, instrument.qty_precision
                 )
             ready.append(pid)
-        if ready and self.conn.send(codec.subscribe("book", ready)):
-            self._book_requested.update(ready)
+        if ready and self.conn.send(codec.subscribe(feed, ready)):
+            self._requested.update((feed, pid) for pid in ready)
+
+    def _unsubscribe(self, feed: str, pid: str) -> None:
+        if (feed, pid) in self._requested:
+            self._requested.discard((feed, pid))
+            self.conn.send(codec.unsubscribe(feed, [pid]))
 
     def _resubscribe_book(self, pid: str) -> None:
         if pid not in self.books or not self.conn.connected:
             return
         self.conn.send(codec.unsubscribe("book", [pid]))
         self.conn.send(codec.subscribe("book", [pid]))
-        self._book_requested.add(pid)
+        self._requested.add(("book", pid))
 
     def _want(self, wanted: set[str], feed: str, pid: str) -> None:
         if pid not in wanted:
             wanted.add(pid)
             self.rejected.pop((feed, pid), None)
-            self.conn.send(codec.subscribe(feed, [pid]))
+            self._subscribe(feed, [pid])
 
     def _drop(self, wanted: set[str], feed: str, pid: str) -> None:
         if pid in wanted:
             wanted.discard(pid)
-            self.conn.send(codec.unsubscribe(feed, [pid]))
+            self._unsubscribe(feed, pid)
 
     def _set_health(self, health: BookHealth, only_from: BookHealth | None) -> None:
         for pid in self.books:
