@@ -40,10 +40,16 @@ class KrakenApp(App[None]):
     COMMANDS = App.COMMANDS | {MarketProvider}
     COMMAND_PALETTE_DISPLAY = "ctrl+p"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+p,slash", "command_palette", "symbol", key_display="^p", priority=True),
-        Binding("question_mark", "help", "help"),
-        Binding("t", "change_theme", "theme"),
-        Binding("q", "quit", "quit"),
+        Binding(
+            "ctrl+p,slash",
+            "command_palette",
+            "symbol",
+            priority=True,
+            tooltip="command palette: any spot pair, futures contract or command",
+        ),
+        Binding("question_mark", "help", "help", tooltip="this help"),
+        Binding("t", "change_theme", "theme", tooltip="choose a colour theme"),
+        Binding("q", "quit", "quit", tooltip="quit"),
     ]
 
     def __init__(

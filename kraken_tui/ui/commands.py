@@ -38,6 +38,13 @@ def _alias(instrument: Instrument) -> str:
     return f"{instrument.underlying}/{instrument.quote} {instrument.kind.value}"
 
 
+def _describe(instrument: Instrument) -> str:
+    if instrument.venue is Venue.SPOT:
+        return f"{instrument.base}/{instrument.quote} on Kraken Spot"
+    kind = instrument.kind.value.replace("_", " ")
+    return f"{instrument.underlying}/{instrument.quote} {kind} on Kraken Futures"
+
+
 class MarketProvider(Provider):
     """Fuzzy search over every instrument in ``session.store.instruments``."""
 
@@ -77,14 +84,16 @@ class MarketProvider(Provider):
                     display,
                     self._command(instrument),
                     text=label,
-                    help=f"show {instrument.base}/{instrument.quote} on {instrument.venue.value}",
+                    help=_describe(instrument),
                 )
 
     async def discover(self) -> Hits:
         # With an empty query list only the spot pairs first: thousands of rows help nobody.
         for instrument in self._instruments()[:50]:
             label = instrument_label(instrument)
-            yield DiscoveryHit(label, self._command(instrument), text=label)
+            yield DiscoveryHit(
+                label, self._command(instrument), text=label, help=_describe(instrument)
+            )
 
 
 class DashboardCommands(Protocol):

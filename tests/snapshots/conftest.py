@@ -1,5 +1,5 @@
-"""Snapshot tests share the UI tests' determinism fixtures (cursor blink, config isolation)."""
+"""Snapshot tests reuse the UI determinism fixtures (cursor blink, clocks, config)."""
 
-from tests.ui.conftest import isolated_config, no_cursor_blink
+from tests.ui.conftest import frozen_pane_clocks, isolated_config, no_cursor_blink
 
-__all__ = ["isolated_config", "no_cursor_blink"]
+__all__ = ["frozen_pane_clocks", "isolated_config", "no_cursor_blink"]

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from kraken_tui.feeds.static import BASE_TIME_MS
+from kraken_tui.ui.widgets import ticker
+
 
 @pytest.fixture(autouse=True)
 def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -17,6 +20,13 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
         self._cursor_visible = True
 
     monkeypatch.setattr(Input, "_toggle_cursor", keep_cursor_visible)
+
+
+@pytest.fixture(autouse=True)
+def frozen_pane_clocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Panes built during a test read a fixed wall clock (the seeded market's base time),
+    so the perpetual's funding countdown is the same on every run."""
+    monkeypatch.setattr(ticker, "wall_clock_ms", lambda: BASE_TIME_MS)
 
 
 @pytest.fixture(autouse=True)

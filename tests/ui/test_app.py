@@ -13,7 +13,8 @@ from kraken_tui.model import Venue
 from kraken_tui.ui.app import KrakenApp
 from kraken_tui.ui.screens.dashboard import step_depth
 from kraken_tui.ui.screens.help import HelpScreen
-from kraken_tui.ui.widgets import LadderPane, TickerPane, TradesPane
+from kraken_tui.ui.widgets import LadderPane, StatusBar, TickerPane, TradesPane
+from kraken_tui.ui.widgets.pane import line_plain
 from tests.helpers import wait_for
 from tests.ui.fakes import StaticSession
 
@@ -24,8 +25,8 @@ def make_app(session: StaticSession | None = None, **kwargs: object) -> KrakenAp
     return KrakenApp(session or StaticSession(), start_feeds=False, **kwargs)  # type: ignore[arg-type]
 
 
-def market_title(app: KrakenApp) -> str:
-    return str(app.dashboard.query_one("#title-market", Static).render())
+def status_text(app: KrakenApp) -> str:
+    return line_plain(app.query_one(StatusBar).lines()[0])
 
 
 def notifications(app: KrakenApp) -> list[str]:
@@ -44,7 +45,7 @@ async def test_palette_switches_symbol() -> None:
         await wait_for(lambda: session.selection.symbol == "ETH/USD")
         assert ("select", (Venue.SPOT, "ETH/USD")) in session.calls
         assert not isinstance(app.screen, CommandPalette)
-        assert market_title(app) == "ETH/USD spot"
+        await wait_for(lambda: "ETH/USD spot" in status_text(app))
         assert app.query_one(LadderPane).session.selection.symbol == "ETH/USD"
         assert any("ETH/USD" in m for m in notifications(app))
 
@@ -98,14 +99,27 @@ def test_step_depth_clamps_and_handles_odd_depths() -> None:
     assert step_depth(50, -1) == 25
 
 
+async def test_g_groups_the_ladder_rows() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = app.query_one(LadderPane)
+        assert app.focused is ladder
+        before = [line_plain(line) for line in ladder.lines()]
+        assert "group 1 " in before[0]
+        await pilot.press("g")
+        await wait_for(lambda: "group 1 " not in line_plain(ladder.lines()[0]))
+        after = [line_plain(line) for line in ladder.lines()]
+        assert f"group {ladder.group} " in after[0] and ladder.group > 1
+        assert after[2:] != before[2:]  # the price rows themselves changed
+
+
 async def test_v_flips_between_spot_and_perpetual() -> None:
     session = StaticSession()
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("v")
         assert session.selection == Selection(Venue.FUTURES, "PF_XBTUSD", 25)
-        await pilot.pause()
-        assert market_title(app) == "PF_XBTUSD perpetual"
+        await wait_for(lambda: "PF_XBTUSD futures" in status_text(app))
         await pilot.press("v")
         assert session.selection == Selection(Venue.SPOT, "BTC/USD", 25)
 
@@ -149,18 +163,23 @@ async def test_question_mark_opens_help_listing_the_bindings() -> None:
         await wait_for(lambda: isinstance(app.screen, HelpScreen))
         screen = app.screen
         assert isinstance(screen, HelpScreen)
-        rows = {row.description: row.keys for row in screen.rows}
-        # Every dashboard and app binding appears, keyed as the footer shows it.
-        assert rows["depth"] == "d"
-        assert rows["shallower"] == "D"
-        assert rows["spot/perp"] == "v"
-        assert rows["zoom"] == "z"
-        assert rows["resync"] == "r"
-        assert rows["theme"] == "t"
-        assert rows["quit"] == "q"
-        assert rows["help"] == "?"
-        assert rows["favourite market"] == "1 2 3 4 5 6 7 8 9"
-        assert rows["symbol"].startswith("^p")
+        rows = {row.keys: (row.group, row.description) for row in screen.rows}
+        # Every dashboard, app and focused-pane binding appears, keyed as the footer shows it.
+        assert rows["d"] == ("dashboard", "deeper book: next of 10 25 100 500 1000")
+        assert rows["D"] == ("dashboard", "shallower book")
+        assert "perpetual" in rows["v"][1]
+        assert "maximise" in rows["z"][1]
+        assert "resync" in rows["r"][1]
+        assert rows["1 … 9"][1].startswith("favourites: BTC/USD ETH/USD")
+        assert rows["tab"][0] == rows["shift+tab"][0] == "dashboard"
+        assert rows["^p /"] == (
+            "everywhere",
+            "command palette: any spot pair, futures contract or command",
+        )
+        assert rows["?"] == ("everywhere", "this help")
+        assert rows["t"][0] == rows["q"][0] == "everywhere"
+        assert rows["g"] == ("ladder (focused pane)", "group +")
+        assert rows["c"][0] == "ladder (focused pane)"
         text = " ".join(str(w.render()) for w in screen.query(Static))
         for badge in ("SIM", "LIVE", "SYNCED", "RESYNCING", "CROSSED"):
             assert badge in text
@@ -197,8 +216,6 @@ async def test_tab_moves_focus_and_z_maximises() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         panes = [app.query_one(LadderPane), app.query_one(TickerPane), app.query_one(TradesPane)]
-        if not all(p.can_focus for p in panes):
-            return  # placeholder panes are not focusable yet
         assert app.focused is panes[0]
         await pilot.press("tab")
         assert app.focused is panes[1]

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from kraken_tui.feeds.session import DEPTHS, MarketSession, Selection
+from kraken_tui.feeds.session import DEPTHS, MarketSession
 from kraken_tui.feeds.stores import MarketStore
 from kraken_tui.model import Instrument, InstrumentKind, Venue
 from kraken_tui.ui.widgets import LadderPane, StatusBar, TickerPane, TradesPane
@@ -29,7 +29,7 @@ FAVOURITES: tuple[tuple[Venue, str], ...] = (
 )
 """What keys 1…9 select, in order."""
 
-ENV_LABELS = ("SIM", "REPLAY", "PAPER", "DEMO", "LIVE")
+FAVOURITES_TIP = "favourites: " + " ".join(symbol for _, symbol in FAVOURITES[:6]) + " …"
 
 
 def step_depth(current: int, step: int) -> int:
@@ -60,64 +60,59 @@ def flip_target(store: MarketStore, instrument: Instrument) -> Instrument | None
     return candidates[0] if candidates else None
 
 
-def env_class(env_label: str) -> str:
-    label = env_label.upper()
-    return f"env-{label.lower()}" if label in ENV_LABELS else "env-sim"
-
-
 class TitleBar(Horizontal):
-    """One line: app name, environment badge, and the market the linked panes show."""
+    """The top line: app name, then the status bar (environment badge, market, feed
+    health), then a message that appears only when something is wrong."""
 
     def __init__(self, session: MarketSession, env_label: str) -> None:
         super().__init__(id="title-bar")
         self.session = session
         self.env_label = env_label
-        self._shown: Selection | None = None
         self._message = ""
 
     def compose(self) -> ComposeResult:
         yield Static("kraken-tui", id="title-name")
-        yield Static(
-            self.env_label.upper(), id="title-env", classes=f"env-badge {env_class(self.env_label)}"
-        )
-        yield Static("", id="title-market")
+        yield StatusBar(self.session, self.env_label, id="status")
         yield Static(self._message, id="title-message")
 
     def on_mount(self) -> None:
         self.show_message(self._message)
-        self.refresh_market()
-        # The selection can change from outside the UI (feeds falling back), so poll it.
-        self.set_interval(0.25, self.refresh_market)
-
-    def refresh_market(self) -> None:
-        selection = self.session.selection
-        if selection == self._shown:
-            return
-        self._shown = selection
-        instrument = self.session.store.instrument((selection.venue, selection.symbol))
-        kind = instrument.kind.value.replace("_", " ") if instrument else selection.venue.value
-        self.query_one("#title-market", Static).update(f"{selection.symbol} {kind}")
 
     def show_message(self, text: str) -> None:
-        """A short persistent line (e.g. why the feeds stopped); empty clears it."""
+        """A short persistent note (e.g. why the feeds stopped); empty hides it."""
         self._message = text
         # Before compose the children do not exist yet; compose and on_mount apply it then.
         for label in self.query("#title-message").results(Static):
             label.update(text)
+            label.display = bool(text)
 
 
 class DashboardScreen(Screen[None]):
     """The default screen. Market keys live here so they are inert while a modal is open."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", "next pane"),
-        Binding("shift+tab", "app.focus_previous", "previous pane", show=False),
-        Binding("d", "depth(1)", "depth"),
-        Binding("D", "depth(-1)", "shallower", show=False),
-        Binding("v", "flip_venue", "spot/perp"),
-        Binding("z", "toggle_maximize", "zoom"),
-        Binding("r", "resync", "resync"),
-        *(Binding(str(n), f"favourite({n})", "favourite market", show=False) for n in range(1, 10)),
+        Binding("tab", "app.focus_next", "next pane", tooltip="focus the next pane"),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "previous pane",
+            show=False,
+            tooltip="focus the previous pane",
+        ),
+        Binding("d", "depth(1)", "depth", tooltip="deeper book: next of 10 25 100 500 1000"),
+        Binding("D", "depth(-1)", "shallower", show=False, tooltip="shallower book"),
+        Binding(
+            "v",
+            "flip_venue",
+            "spot/perp",
+            tooltip="flip between spot and the perpetual on the same underlying",
+        ),
+        Binding("z", "toggle_maximize", "zoom", tooltip="maximise the focused pane, or restore"),
+        Binding("r", "resync", "resync", tooltip="resync: drop the book, fetch a fresh snapshot"),
+        *(
+            Binding(str(n), f"favourite({n})", "favourite", show=False, tooltip=FAVOURITES_TIP)
+            for n in range(1, 10)
+        ),
     ]
 
     def __init__(self, session: MarketSession, env_label: str) -> None:
@@ -132,7 +127,6 @@ class DashboardScreen(Screen[None]):
             with Vertical(id="side"):
                 yield TickerPane(self.session, id="ticker")
                 yield TradesPane(self.session, id="trades")
-        yield StatusBar(self.session, self.env_label, id="status")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -150,7 +144,6 @@ class DashboardScreen(Screen[None]):
         if self.session.selection.venue is venue and self.session.selection.symbol == symbol:
             return
         self.session.select(venue, symbol)
-        self.query_one(TitleBar).refresh_market()
         self.notify(f"{symbol} {instrument.kind.value.replace('_', ' ')}", title="market")
 
     def set_depth(self, depth: int) -> None:

@@ -8,8 +8,7 @@ from typing import ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -34,6 +33,10 @@ HEALTH_BADGES: tuple[tuple[str, str], ...] = (
 """Book health as the ladder title shows it; anything but SYNCED is greyed."""
 
 
+SCREEN_GROUP = "dashboard"
+GLOBAL_GROUP = "everywhere"
+
+
 @dataclass(frozen=True, slots=True)
 class KeyRow:
     """One line of the key table: keys (joined when they share a meaning) and what they do."""
@@ -44,21 +47,32 @@ class KeyRow:
 
 
 def _group_name(node: DOMNode) -> str:
-    if isinstance(node, (App, Screen)):
-        return "Everywhere"
+    if isinstance(node, App):
+        return GLOBAL_GROUP
+    if isinstance(node, Screen):
+        return SCREEN_GROUP
     title = node.border_title if isinstance(node, Widget) else None
-    name = str(title) if title else type(node).__name__
+    name = str(title) if title else type(node).__name__.removesuffix("Pane").lower()
     return f"{name} (focused pane)"
 
 
 def _describe(binding: Binding) -> str:
-    return binding.description or binding.tooltip or binding.action.replace("_", " ")
+    # The footer has room for a word; the tooltip says what the key really does.
+    text = binding.tooltip or binding.description or binding.action.replace("_", " ")
+    return text[:1].lower() + text[1:]
+
+
+def _join_keys(keys: list[str]) -> str:
+    if len(keys) > 3:
+        return f"{keys[0]} … {keys[-1]}"
+    return " ".join(keys)
 
 
 def binding_rows(screen: Screen[object]) -> list[KeyRow]:
     """Key rows for ``screen`` as the user has it now: app, screen and focused-pane bindings.
 
-    Bindings that share a description (``1``…``9``) collapse into one row.
+    Each row shows the binding's tooltip (else its footer description). Bindings that
+    share a meaning (``1``…``9``, ``q`` and ``ctrl+q``) collapse into one row.
     """
     app = screen.app
     merged: dict[tuple[str, str], list[str]] = {}
@@ -74,9 +88,10 @@ def binding_rows(screen: Screen[object]) -> list[KeyRow]:
         display = app.get_key_display(binding)
         if display not in merged[key]:
             merged[key].append(display)
-    # The focused pane's own keys read best after the global ones.
-    order.sort(key=lambda k: k[0] != "Everywhere")
-    return [KeyRow(group, " ".join(merged[(group, desc)]), desc) for group, desc in order]
+    # Dashboard keys first, then those that work on every screen, then the focused pane's.
+    rank = {SCREEN_GROUP: 0, GLOBAL_GROUP: 1}
+    order.sort(key=lambda k: rank.get(k[0], 2))
+    return [KeyRow(group, _join_keys(merged[(group, desc)]), desc) for group, desc in order]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -85,14 +100,28 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > #help-body {
-        width: 90; max-width: 100%; height: 90%;
+        width: 100%; max-width: 132; height: auto; max-height: 100%;
         border: round $primary; background: $surface; padding: 0 1;
     }
+    HelpScreen #help-columns { height: auto; }
+    HelpScreen #help-keys, HelpScreen #help-badges { height: auto; width: 1fr; }
+    HelpScreen #help-badges { padding-left: 2; }
+    HelpScreen.-narrow #help-columns { layout: vertical; }
+    HelpScreen.-narrow #help-badges { padding-left: 0; }
     HelpScreen .help-heading { text-style: bold; color: $primary; margin-top: 1; }
-    HelpScreen .badge-row { height: 1; }
-    HelpScreen .badge { width: 12; text-style: bold; content-align: center middle; }
+    HelpScreen .badge-row, HelpScreen .key-row { height: auto; }
+    HelpScreen .key { text-style: bold; color: $accent; }
+    HelpScreen .key-text { width: 1fr; }
+    HelpScreen .badge { width: 11; text-style: bold; content-align: center top; }
     HelpScreen .badge-text { width: 1fr; padding-left: 1; }
     """
+
+    # Keys and badges side by side when there is room, one above the other when not.
+    # (No ClassVar: Textual annotates the base attribute in a way mypy reads as an instance one.)
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-narrow"),
+        (120, "-wide"),
+    ]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "close help")
@@ -107,31 +136,32 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body") as body:
             body.border_title = "kraken-tui help"
             body.border_subtitle = "escape closes"
-            yield from self._key_tables()
-            yield Static("Environment badge (top left, always visible)", classes="help-heading")
-            for label, meaning in ENV_BADGES:
-                current = "  ← this session" if label == self.env_label.upper() else ""
-                yield self._badge_row(label, f"env-badge env-{label.lower()}", meaning + current)
-            yield Static("Book health (ladder title)", classes="help-heading")
-            for label, meaning in HEALTH_BADGES:
-                yield self._badge_row(label, f"health-badge health-{label.lower()}", meaning)
+            with Horizontal(id="help-columns"):
+                with Vertical(id="help-keys"):
+                    yield from self._key_tables()
+                with Vertical(id="help-badges"):
+                    yield from self._badges()
+
+    def _badges(self) -> ComposeResult:
+        yield Static("Environment badge (top left, always shown)", classes="help-heading")
+        for label, meaning in ENV_BADGES:
+            current = " (this session)" if label == self.env_label.upper() else ""
+            yield self._badge_row(label, f"env-badge env-{label.lower()}", meaning + current)
+        yield Static("Book health (ladder title)", classes="help-heading")
+        for label, meaning in HEALTH_BADGES:
+            yield self._badge_row(label, f"health-badge health-{label.lower()}", meaning)
 
     def _key_tables(self) -> ComposeResult:
-        width = max((len(row.keys) for row in self.rows), default=0)
+        width = max((len(row.keys) for row in self.rows), default=0) + 2
         group = None
-        lines: list[Content] = []
         for row in self.rows:
             if row.group != group:
-                if lines:
-                    yield Static(Content("\n").join(lines), classes="help-keys")
-                    lines = []
                 group = row.group
-                yield Static(f"Keys: {group.lower()}", classes="help-heading")
-            lines.append(
-                Content.assemble((row.keys.rjust(width), "bold $accent"), "   ", row.description)
-            )
-        if lines:
-            yield Static(Content("\n").join(lines), classes="help-keys")
+                yield Static(f"Keys: {group}", classes="help-heading")
+            # Two widgets per row so a long description wraps under itself, not under the key.
+            key = Static(row.keys, classes="key")
+            key.styles.width = width
+            yield Horizontal(key, Static(row.description, classes="key-text"), classes="key-row")
 
     @staticmethod
     def _badge_row(label: str, classes: str, meaning: str) -> Horizontal:
