@@ -75,6 +75,9 @@ class ConnectionSettings:
     """Further seconds of silence after STALE before the socket is dropped."""
     healthy_after: float = 10.0
     """A connection up this long counts as healthy even if the feed never said so."""
+    min_healthy_uptime: float = 1.0
+    """A feed's "healthy" only counts if the socket then lived this long: a server that
+    sends a snapshot and drops us at once must still be backed off."""
 
 
 class TerminalError(Exception):
@@ -139,6 +142,7 @@ class ConnectionManager:
         self._last_frame = 0.0
         self._stale = False
         self._ever_connected = False
+        self._proved_healthy = False
         self.connections = 0
         """Sockets opened so far (tests and diagnostics)."""
         store.feed(name)
@@ -168,8 +172,13 @@ class ConnectionManager:
         return True
 
     def mark_healthy(self) -> None:
-        """The feed got what it wanted (e.g. a first snapshot): reset the backoff."""
-        self.backoff.reset()
+        """The feed got what it wanted (e.g. a first snapshot).
+
+        The backoff restarts from ``base`` when this socket ends, provided it
+        lived ``min_healthy_uptime``; a connection up ``healthy_after`` counts
+        as healthy anyway.
+        """
+        self._proved_healthy = True
 
     def drop(self) -> None:
         """Abort the current socket (the loop reconnects after a backoff delay)."""
@@ -213,7 +222,10 @@ class ConnectionManager:
                 continue
             opened_at = self._clock()
             reason = await self._serve(ws)
-            if self._clock() - opened_at >= settings.healthy_after:
+            uptime = self._clock() - opened_at
+            if uptime >= settings.healthy_after or (
+                self._proved_healthy and uptime >= settings.min_healthy_uptime
+            ):
                 self.backoff.reset()
             await self._wait_before_retry(reason)
 
@@ -230,6 +242,7 @@ class ConnectionManager:
     async def _serve(self, ws: ClientConnection) -> str:
         """Run one open socket until it ends; return why it ended."""
         self._ws = ws
+        self._proved_healthy = False
         self._outbox = asyncio.Queue()
         self._last_frame = self._clock()
         self._stale = False

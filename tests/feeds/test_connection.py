@@ -142,15 +142,28 @@ async def test_a_server_that_drops_at_once_is_backed_off_not_hammered() -> None:
 
 async def test_a_healthy_connection_resets_the_backoff() -> None:
     async def handler(ws: ServerConnection) -> None:
+        await asyncio.sleep(0.15)
         await ws.close()
 
     async with server(handler) as url:
         feed = RecordingFeed(healthy_on_open=True)
-        conn = manager(url, feed)
+        conn = manager(url, feed, min_healthy_uptime=0.1)
         async with running(conn):
-            await until(lambda: conn.connections >= 4, what="four connections")
+            await until(lambda: conn.connections >= 3, what="three connections")
         # Each drop draws one delay from a freshly reset counter.
         assert conn.backoff.attempt <= 1
+
+
+async def test_healthy_but_dropped_at_once_is_still_backed_off() -> None:
+    async def handler(ws: ServerConnection) -> None:
+        await ws.close()
+
+    async with server(handler) as url:
+        feed = RecordingFeed(healthy_on_open=True)
+        conn = manager(url, feed, min_healthy_uptime=0.5)
+        async with running(conn):
+            await until(lambda: conn.connections >= 4, what="four connections")
+            assert conn.backoff.attempt >= 3
 
 
 async def test_silence_marks_stale_then_reconnects() -> None:
