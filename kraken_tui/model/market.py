@@ -30,7 +30,8 @@ class Ticker:
     """Latest ticker; fields a venue does not send stay ``None``.
 
     Spot fills ``vwap``; perpetuals fill ``mark``, ``index``, ``funding_rate``,
-    ``next_funding_ms`` and ``open_interest``.
+    ``next_funding_ms`` and ``open_interest``. ``funding_rate`` is the relative
+    rate per funding period as a fraction (0.0001 = 0.01 %).
     """
 
     symbol: str

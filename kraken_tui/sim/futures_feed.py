@@ -161,7 +161,7 @@ class FuturesProductFeed:
             low=s.low,
             mark=mark,
             index=index,
-            funding_rate=(s.funding_rate * index).quantize(Decimal("1e-12")),
+            funding_rate=s.funding_rate,
             next_funding_ms=next_funding_ms(now_ms),
             open_interest=s.open_interest,
             time_ms=now_ms,
@@ -182,9 +182,10 @@ class FuturesProductFeed:
             extra["premium"] = ((ticker.mark - ticker.index) / ticker.index * 100).quantize(
                 Decimal("0.1")
             )
-        if s.funding_rate:
-            extra["relative_funding_rate"] = s.funding_rate
-            extra["funding_rate_prediction"] = ticker.funding_rate
+        if s.funding_rate and ticker.index:
+            extra["funding_rate_prediction"] = (s.funding_rate * ticker.index).quantize(
+                Decimal("1e-12")
+            )
             extra["relative_funding_rate_prediction"] = s.funding_rate
         return extra
 

@@ -112,7 +112,7 @@ PERP = Ticker(
     low=Decimal("21456"),
     mark=Decimal("21979.68"),
     index=Decimal("21984.54"),
-    funding_rate=Decimal("-6.2604214E-11"),
+    funding_rate=Decimal("0.0000125"),
     next_funding_ms=1676394000000,
     open_interest=Decimal("300.7258"),
     time_ms=1676393235406,
@@ -121,7 +121,9 @@ PERP = Ticker(
 
 def test_ticker_roundtrip_and_mapping() -> None:
     text = codec.encode_ticker(PERP, pair="XBT:USD", extra={"premium": Decimal("-0.0"), "x": 1})
-    assert '"funding_rate":-0.000000000062604214' in text
+    # The model keeps the relative rate; the absolute one is relative x index.
+    assert '"relative_funding_rate":0.0000125' in text
+    assert '"funding_rate":0.27480675' in text
     assert '"markPrice":21979.68' in text and '"ask":21987' in text
     msg = codec.decode(text)
     assert isinstance(msg, FuturesTicker)
@@ -151,7 +153,8 @@ def test_docs_ticker_maps() -> None:
     ticker = ticker_from_wire(msg)
     assert ticker.mark == Decimal("21979.68641534714")
     assert ticker.index == Decimal("21984.54")
-    assert ticker.funding_rate == Decimal("-6.2604214e-11")
+    # The relative rate, not the absolute funding_rate (-6.2604214e-11).
+    assert ticker.funding_rate == Decimal("-1.380384722222e-6")
     assert ticker.next_funding_ms == 1676394000000
     assert ticker.open_interest == Decimal("30072580.0")
     assert ticker.bid_qty == Decimal("2536.0")

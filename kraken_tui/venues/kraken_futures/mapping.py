@@ -38,10 +38,13 @@ def is_perpetual_ticker(data: FuturesTicker) -> bool:
 def ticker_from_wire(data: FuturesTicker) -> Ticker:
     """A ``ticker`` message as a :class:`Ticker`.
 
-    Perpetuals fill mark, index, funding and open interest. Kraken omits the
-    funding fields when they are zero, so on a perpetual an absent rate is 0.
+    Perpetuals fill mark, index, funding and open interest. The funding rate
+    kept is Kraken's *relative* rate (a fraction of the price per funding
+    period, what traders quote as a percentage), not the absolute
+    ``funding_rate`` in quote currency. Kraken omits the funding fields when
+    they are zero, so on a perpetual an absent rate is 0.
     """
-    funding = data.funding_rate
+    funding = data.relative_funding_rate
     if funding is None and is_perpetual_ticker(data):
         funding = Decimal(0)
     return Ticker(

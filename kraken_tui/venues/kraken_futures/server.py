@@ -150,8 +150,9 @@ def encode_ticker(
 
     Mapping: bid/ask, bid_size/ask_size, last, volume, change (= ``change_pct``),
     high/low, index, markPrice (= ``mark``), openInterest, and for perpetuals
-    funding_rate / next_funding_rate_time. As Kraken does, a zero funding rate is
-    omitted. ``extra`` adds or overrides any field (``premium``, ``open``,
+    relative_funding_rate (= ``funding_rate``, the model's relative rate),
+    funding_rate (absolute: relative rate x index, when the index is known) and
+    next_funding_rate_time. As Kraken does, a zero funding rate is omitted. ``extra`` adds or overrides any field (``premium``, ``open``,
     ``leverage``, ``dtm``, ``maturityTime``...).
     """
     msg: dict[str, Any] = {
@@ -160,7 +161,10 @@ def encode_ticker(
         "feed": "ticker",
     }
     if ticker.funding_rate is not None and ticker.funding_rate != 0:
-        msg["funding_rate"] = plain_number(ticker.funding_rate)
+        if ticker.index is not None:
+            absolute = (ticker.funding_rate * ticker.index).quantize(Decimal("1e-12"))
+            msg["funding_rate"] = plain_number(absolute)
+        msg["relative_funding_rate"] = plain_number(ticker.funding_rate)
     if ticker.next_funding_ms is not None:
         msg["next_funding_rate_time"] = ticker.next_funding_ms
     _put(msg, "bid", ticker.bid)
