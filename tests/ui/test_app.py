@@ -225,6 +225,10 @@ async def test_tab_moves_focus_and_z_maximises() -> None:
         assert app.focused is panes[1]
         await pilot.press("z")
         assert app.screen.maximized is panes[1]
+        await pilot.pause()
+        # The environment badge and feed health stay on screen while zoomed.
+        assert app.query_one(StatusBar).region.height == 1
+        assert panes[0].region.width == 0
         await pilot.press("z")
         assert app.screen.maximized is None
 

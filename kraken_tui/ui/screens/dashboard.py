@@ -90,6 +90,9 @@ class TitleBar(Horizontal):
 class DashboardScreen(Screen[None]):
     """The default screen. Market keys live here so they are inert while a modal is open."""
 
+    ALLOW_IN_MAXIMIZED_VIEW = "TitleBar, Footer"
+    """The environment badge and feed health stay visible while a pane is maximised."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "app.focus_next", "next pane", tooltip="focus the next pane"),
         Binding(
@@ -107,7 +110,12 @@ class DashboardScreen(Screen[None]):
             "spot/perp",
             tooltip="flip between spot and the perpetual on the same underlying",
         ),
-        Binding("z", "toggle_maximize", "zoom", tooltip="maximise the focused pane, or restore"),
+        Binding(
+            "z",
+            "toggle_maximize",
+            "zoom",
+            tooltip="maximise the focused pane (z or escape restores)",
+        ),
         Binding("r", "resync", "resync", tooltip="resync: drop the book, fetch a fresh snapshot"),
         *(
             Binding(str(n), f"favourite({n})", "favourite", show=False, tooltip=FAVOURITES_TIP)
