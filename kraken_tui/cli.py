@@ -1,7 +1,153 @@
-"""Command line: parses arguments and dispatches to subcommands (filled in below)."""
+"""Command line: argument parsing and dispatch.
+
+Heavy modules (textual, the exchange, the feeds) are imported inside the command
+that needs them, so ``kraken-tui --help`` and ``kraken-tui verify`` start fast.
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from collections.abc import Sequence
 
-def main(argv: list[str] | None = None) -> int:
-    return 0
+from kraken_tui import __version__
+
+FUTURES_PREFIXES = ("PF_", "PI_", "FI_", "FF_", "PV_", "FV_")
+
+DESCRIPTION = """\
+Keyboard-driven terminal dashboard for the Kraken exchange: order-book ladder,
+ticker and trade tape over Kraken Spot WebSocket v2 and Derivatives WebSocket v1.
+
+With no options it starts an embedded Kraken-compatible exchange on 127.0.0.1
+(synthetic, seeded market; no account, no internet) and connects to it over the
+real Kraken protocols. Press ? in the dashboard for every key binding.
+"""
+
+EPILOG = """\
+examples:
+  kraken-tui                              dashboard on the embedded exchange
+  kraken-tui --symbol PF_XBTUSD           start on the BTC perpetual
+  kraken-tui --env live                   dashboard on Kraken's public market data (read-only)
+  kraken-tui sim --port 8765              run the exchange alone, for bots and other clients
+  kraken-tui --exchange http://127.0.0.1:8765   dashboard on an exchange already running
+  kraken-tui verify capture.jsonl         check every book checksum and sequence in a recording
+
+commands:
+  sim           run the embedded exchange standalone and print its URLs
+  verify        replay a recording or raw frames and report book integrity
+  screenshots   render the dashboard in every theme to SVG files
+"""
+
+
+def _venue_of(symbol: str) -> str:
+    return "futures" if symbol.upper().startswith(FUTURES_PREFIXES) else "spot"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kraken-tui",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kraken-tui {__version__}")
+    parser.add_argument(
+        "--env",
+        choices=("sim", "live"),
+        default="sim",
+        help="where market data comes from: sim = embedded exchange (default); "
+        "live = Kraken production public feeds (needs internet; read-only)",
+    )
+    parser.add_argument(
+        "--exchange",
+        metavar="URL",
+        help="connect to an embedded exchange that is already running "
+        "(the rest= URL printed by `kraken-tui sim`, e.g. http://127.0.0.1:8765)",
+    )
+    parser.add_argument(
+        "--symbol",
+        metavar="SYM",
+        default="BTC/USD",
+        help="market to show first: a spot pair like BTC/USD or a futures contract "
+        "like PF_XBTUSD (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--depth",
+        type=int,
+        choices=(10, 25, 100, 500, 1000),
+        default=25,
+        help="book depth to subscribe (default: %(default)s)",
+    )
+    parser.add_argument("--theme", metavar="NAME", help="colour theme (default: kraken-dark)")
+    parser.add_argument(
+        "--seed", type=int, default=1, help="embedded exchange: market seed (default: 1)"
+    )
+    parser.add_argument(
+        "--scenario",
+        default="calm",
+        help="embedded exchange: market scenario, e.g. calm or fast (default: calm)",
+    )
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sim = commands.add_parser(
+        "sim",
+        help="run the embedded exchange standalone",
+        description="Run the embedded Kraken-compatible exchange on loopback until "
+        "interrupted. Once it listens it prints one key=value line per endpoint "
+        "(spot_ws, spot_auth_ws, futures_ws, rest) for scripts and other clients.",
+    )
+    from kraken_tui.sim.cli import add_sim_arguments
+
+    add_sim_arguments(sim)
+
+    # `verify` parses its own arguments (see kraken_tui.verify); listed here for --help.
+    commands.add_parser(
+        "verify",
+        add_help=False,
+        help="check book checksums and sequence numbers in a recording",
+    )
+
+    shots = commands.add_parser(
+        "screenshots",
+        help="render the dashboard to SVG in every theme",
+        description="Render the dashboard (every theme, plus help and palette) from a "
+        "fixed, seeded market into SVG files.",
+    )
+    shots.add_argument(
+        "--out", default="screenshots", help="output folder (default: %(default)s)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["verify"]:
+        from kraken_tui.verify import run_verify
+
+        return run_verify(argv[1:])
+    args = build_parser().parse_args(argv)
+    if args.command == "sim":
+        from kraken_tui.sim.cli import run_sim
+
+        return run_sim(args)
+    if args.command == "screenshots":
+        from kraken_tui.ui.run import run_screenshots
+
+        return run_screenshots(args.out)
+    from kraken_tui.ui.run import run_dashboard
+
+    return run_dashboard(
+        env=args.env,
+        exchange_url=args.exchange,
+        symbol=args.symbol,
+        venue=_venue_of(args.symbol),
+        depth=args.depth,
+        theme=args.theme,
+        seed=args.seed,
+        scenario=args.scenario,
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

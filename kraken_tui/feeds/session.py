@@ -31,7 +31,9 @@ class MarketSession(Protocol):
     def selection(self) -> Selection: ...
 
     async def run(self) -> None:
-        """Run every feed until cancelled (reconnecting as needed); never raises on network errors."""
+        """Run every feed until cancelled, reconnecting as needed.
+
+        Never raises on network errors."""
 
     def select(self, venue: Venue, symbol: str) -> None:
         """Point the linked panes at another market (subscribes book, ticker, trade)."""

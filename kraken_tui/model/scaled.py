@@ -23,7 +23,7 @@ def to_scaled(value: str | int | Decimal, precision: int) -> int:
     digit raises :class:`PrecisionError` rather than rounding silently.
     """
     if type(value) is str:
-        whole, dot, frac = value.partition(".")
+        whole, _, frac = value.partition(".")
         if "e" not in frac and "E" not in frac and "e" not in whole and "E" not in whole:
             if len(frac) > precision:
                 if frac[precision:].strip("0"):
@@ -37,7 +37,7 @@ def to_scaled(value: str | int | Decimal, precision: int) -> int:
     if isinstance(value, bool):
         raise PrecisionError(f"not a number: {value!r}")
     if isinstance(value, int):
-        return value * 10**precision
+        return int(value * 10**precision)
     scaled = _decimal(value).scaleb(precision)
     if scaled != scaled.to_integral_value():
         raise PrecisionError(f"{value} has more than {precision} decimals")

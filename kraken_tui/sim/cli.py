@@ -14,7 +14,6 @@ import signal
 import sys
 
 from kraken_tui.sim.scenarios import SCENARIOS
-from kraken_tui.sim.server import ExchangeServer
 
 
 def add_sim_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,6 +74,9 @@ def run_sim(args: argparse.Namespace) -> int:
 
 
 async def _serve(args: argparse.Namespace) -> int:
+    # Imported here so `kraken-tui --help` does not pay for aiohttp.
+    from kraken_tui.sim.server import ExchangeServer
+
     server = ExchangeServer(
         host=args.host, port=args.port, seed=args.seed, scenario=args.scenario, rate=args.rate
     )

@@ -152,8 +152,9 @@ def encode_ticker(
     high/low, index, markPrice (= ``mark``), openInterest, and for perpetuals
     relative_funding_rate (= ``funding_rate``, the model's relative rate),
     funding_rate (absolute: relative rate x index, when the index is known) and
-    next_funding_rate_time. As Kraken does, a zero funding rate is omitted. ``extra`` adds or overrides any field (``premium``, ``open``,
-    ``leverage``, ``dtm``, ``maturityTime``...).
+    next_funding_rate_time. As Kraken does, a zero funding rate is omitted.
+    ``extra`` adds or overrides any field (``premium``, ``open``, ``leverage``,
+    ``dtm``, ``maturityTime``...).
     """
     msg: dict[str, Any] = {
         "time": time_ms if time_ms is not None else (ticker.time_ms or _now_ms()),
