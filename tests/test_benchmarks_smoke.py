@@ -21,7 +21,15 @@ def test_book_throughput_quick_run_verifies_every_checksum() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.strip().splitlines()
-    assert lines[0].split() == ["depth", "messages", "seconds", "messages/s", "verified"]
+    assert lines[0].split() == [
+        "depth",
+        "messages",
+        "seconds",
+        "messages/s",
+        "verified",
+        "cpu_msg/s",
+        "levels/update",
+    ]
     rows = [line.split() for line in lines[1:]]
     assert [row[0] for row in rows] == ["10", "1000"]
     for row in rows:

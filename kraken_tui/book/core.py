@@ -53,12 +53,14 @@ class L2Book:
     """Two sorted sides of scaled-int levels, with health and counters."""
 
     __slots__ = (
+        "_ask_crc",
         "_ask_keys",
         "_ask_qty",
         "_ask_text",
         "_bid_keys",
         "_bid_qty",
         "_bid_text",
+        "_bid_top",
         "checksum_bad",
         "checksum_ok",
         "crossed_count",
@@ -84,6 +86,10 @@ class L2Book:
         self._bid_qty: dict[int, int] = {}
         self._ask_text: dict[int, str] = {}
         self._bid_text: dict[int, str] = {}
+        # The checksum's two halves, kept until a change reaches that side's top ten:
+        # the CRC of the asks' text, and the bids' text (the CRC continues over it).
+        self._ask_crc: int | None = None
+        self._bid_top: bytes | None = None
         self.health = BookHealth.RESYNCING
         self.version = 0
         """Bumped on every change a reader could see (levels or health)."""
@@ -102,6 +108,8 @@ class L2Book:
         self._bid_qty.clear()
         self._ask_text.clear()
         self._bid_text.clear()
+        self._ask_crc = None
+        self._bid_top = None
 
     def set_health(self, health: BookHealth) -> None:
         if health is not self.health:
@@ -117,6 +125,7 @@ class L2Book:
 
     def _apply_asks(self, levels: Iterable[tuple[int, int]]) -> None:
         keys, qtys, texts = self._ask_keys, self._ask_qty, self._ask_text
+        self._ask_crc = None
         for price, qty in levels:
             if qty > 0:
                 if price not in qtys:
@@ -131,6 +140,7 @@ class L2Book:
 
     def _apply_bids(self, levels: Iterable[tuple[int, int]]) -> None:
         keys, qtys, texts = self._bid_keys, self._bid_qty, self._bid_text
+        self._bid_top = None
         for price, qty in levels:
             key = -price
             if qty > 0:
@@ -146,6 +156,9 @@ class L2Book:
 
     def _truncate(self) -> None:
         depth = self.depth
+        if depth < 10:
+            self._ask_crc = None
+            self._bid_top = None
         keys = self._ask_keys
         if len(keys) > depth:
             qtys, texts = self._ask_qty, self._ask_text
@@ -164,13 +177,15 @@ class L2Book:
     # ----------------------------------------------------------------- reading
     def checksum(self) -> int:
         """Kraken v2 CRC32 over the current top ten of each side."""
-        text = "".join(
-            [
-                *map(self._ask_text.__getitem__, self._ask_keys[:10]),
-                *map(self._bid_text.__getitem__, self._bid_keys[:10]),
-            ]
-        )
-        return zlib.crc32(text.encode("ascii"))
+        ask_crc = self._ask_crc
+        if ask_crc is None:
+            text = "".join(map(self._ask_text.__getitem__, self._ask_keys[:10]))
+            ask_crc = self._ask_crc = zlib.crc32(text.encode("ascii"))
+        bid_top = self._bid_top
+        if bid_top is None:
+            text = "".join(map(self._bid_text.__getitem__, self._bid_keys[:10]))
+            bid_top = self._bid_top = text.encode("ascii")
+        return zlib.crc32(bid_top, ask_crc)
 
     def is_crossed(self) -> bool:
         return bool(self._ask_keys and self._bid_keys and -self._bid_keys[0] >= self._ask_keys[0])

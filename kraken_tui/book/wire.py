@@ -11,7 +11,6 @@ case.
 from __future__ import annotations
 
 import re
-import zlib
 from bisect import bisect_left, insort
 from collections.abc import Mapping
 from decimal import Decimal
@@ -68,16 +67,20 @@ def _apply_side(
     pp: int,
     qp: int,
     cache: dict[str, tuple[int, str]],
-) -> None:
+) -> bool:
     """Apply one side's wire levels in order (asks: ``sign`` 1, bids: -1, see L2Book keys).
 
     Same rules as ``L2Book._apply_asks/_apply_bids``, fused with the number
     scaling so each level costs one pass; raises PrecisionError/ValueError/
-    KeyError/TypeError on bad input (the caller drops the book).
+    KeyError/TypeError on bad input (the caller drops the book). Returns whether
+    a change may have reached the side's top ten (so its checksum half is stale).
     """
+    zeros = _ZEROS
+    top_changed = False
     for level in raw:
         text = level["price"]
-        cached = cache.get(text) if type(text) is str else None
+        # Only str keys are ever stored, so an int/bool price simply misses.
+        cached = cache.get(text)
         if cached is None:
             price = scale_wire_number(text, pp)
             cached = (price, str(price))
@@ -92,7 +95,7 @@ def _apply_side(
             missing = qp - len(frac)
             whole += frac
             try:
-                qty = int(whole + _ZEROS[missing]) if missing >= 0 and whole.isdigit() else None
+                qty = int(whole + zeros[missing]) if missing >= 0 and whole.isdigit() else None
             except (ValueError, IndexError):
                 qty = None
             if qty is None:
@@ -100,6 +103,9 @@ def _apply_side(
         else:
             qty = scale_wire_number(qty, qp)
         key = price if sign == 1 else -price
+        # Before the change: with ten keys or more, only keys up to the tenth are visible.
+        if not top_changed and (len(keys) < 10 or key <= keys[9]):
+            top_changed = True
         if qty > 0:
             if key not in qtys:
                 insort(keys, key)
@@ -111,15 +117,7 @@ def _apply_side(
                 del texts[key]
         else:
             raise ValueError(f"negative quantity {qty} at {price}")
-
-
-def _truncate_side(
-    keys: list[int], qtys: dict[int, int], texts: dict[int, str], depth: int
-) -> None:
-    for key in keys[depth:]:
-        del qtys[key]
-        del texts[key]
-    del keys[depth:]
+    return top_changed
 
 
 def apply_spot_book_message(
@@ -149,28 +147,36 @@ def apply_spot_book_message(
         if checksum is not None and (type(checksum) is not int or checksum < 0):
             raise ValueError("checksum is not an unsigned integer")
         raw = data.get("asks")
-        if raw:
-            _apply_side(book._ask_keys, book._ask_qty, book._ask_text, raw, 1, pp, qp, cache)
+        if raw and _apply_side(
+            book._ask_keys, book._ask_qty, book._ask_text, raw, 1, pp, qp, cache
+        ):
+            book._ask_crc = None
         raw = data.get("bids")
-        if raw:
-            _apply_side(book._bid_keys, book._bid_qty, book._bid_text, raw, -1, pp, qp, cache)
+        if raw and _apply_side(
+            book._bid_keys, book._bid_qty, book._bid_text, raw, -1, pp, qp, cache
+        ):
+            book._bid_top = None
     except (PrecisionError, KeyError, TypeError, ValueError, AttributeError):
         book.invalidate()
         return ApplyResult.BAD_VALUE
     ask_keys, bid_keys, depth = book._ask_keys, book._bid_keys, book.depth
     if len(ask_keys) > depth:
-        _truncate_side(ask_keys, book._ask_qty, book._ask_text, depth)
+        qtys, texts = book._ask_qty, book._ask_text
+        while len(ask_keys) > depth:  # usually one level pushed out
+            key = ask_keys.pop()
+            del qtys[key], texts[key]
+        if depth < 10:
+            book._ask_crc = None
     if len(bid_keys) > depth:
-        _truncate_side(bid_keys, book._bid_qty, book._bid_text, depth)
+        qtys, texts = book._bid_qty, book._bid_text
+        while len(bid_keys) > depth:
+            key = bid_keys.pop()
+            del qtys[key], texts[key]
+        if depth < 10:
+            book._bid_top = None
     book.version += 1
     if checksum is not None:
-        text = "".join(
-            [
-                *map(book._ask_text.__getitem__, ask_keys[:10]),
-                *map(book._bid_text.__getitem__, bid_keys[:10]),
-            ]
-        )
-        if zlib.crc32(text.encode("ascii")) != checksum:
+        if book.checksum() != checksum:
             book.checksum_bad += 1
             book.invalidate()
             return ApplyResult.CHECKSUM_MISMATCH
