@@ -189,3 +189,23 @@ def test_futures_book_matches_reference_on_every_step(
         assert book.health is BookHealth.SYNCED
     assert book.last_seq == first_seq + len(deltas)
     assert book.seq_gaps == 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(scenarios(), st.lists(st.booleans(), min_size=13, max_size=13))
+def test_mixing_both_entry_points_on_one_book_stays_exact(
+    s: Scenario, use_wire: list[bool]
+) -> None:
+    """SpotBook.apply and the wire fast path share the book's cached checksum halves."""
+    ref = ReferenceBook(s.pp, s.qp, s.depth)
+    book = SpotBook("T/USD", s.pp, s.qp, s.depth)
+    for index, (bids, asks) in enumerate([s.snapshot, *s.updates]):
+        snapshot = index == 0
+        ref.apply(as_text(bids), as_text(asks), snapshot=snapshot)
+        crc = ref.checksum()
+        if use_wire[index]:
+            result = apply_spot_book_message(book, as_wire(bids, asks, crc), snapshot)
+        else:
+            result = book.apply(bids, asks, crc, snapshot=snapshot)
+        assert result is ApplyResult.OK
+        assert_same_levels(book, ref, s.depth)
