@@ -25,7 +25,8 @@ def wire_number(units: int, precision: int, style: str) -> Wire:
     if style == "padded":
         return padded
     if style == "int" and units % 10**precision == 0:
-        return units // 10**precision
+        whole: int = units // 10**precision
+        return whole
     if style == "exponent" and units:
         return f"{value.normalize():e}"
     if "." not in padded:

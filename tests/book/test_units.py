@@ -200,7 +200,7 @@ def test_futures_cross_that_clears_within_grace_resets_the_run() -> None:
     assert book.apply_delta(2, "buy", 101, 1) is ApplyResult.OK
     assert book.health is BookHealth.CROSSED
     assert book.apply_delta(3, "sell", 101, 0) is ApplyResult.OK  # the cross traded away
-    assert book.health is BookHealth.SYNCED
+    assert BookHealth(book.health) is BookHealth.SYNCED  # re-read: mypy narrowed it
     assert book.apply_delta(4, "buy", 104, 1) is ApplyResult.OK  # a new run starts at 1
     assert book.health is BookHealth.CROSSED
     assert book.apply_delta(5, "buy", 105, 1) is ApplyResult.CROSSED

@@ -199,7 +199,7 @@ def test_futures_capture_replays_without_gaps_and_never_crosses() -> None:
     reference: dict[str, dict[str, dict[str, str]]] = {}
     applied = 0
     for frame in frames:
-        feed, product = frame.get("feed"), frame.get("product_id")
+        feed, product = frame.get("feed"), str(frame.get("product_id"))
         if "event" in frame:
             continue
         if feed == "book_snapshot":
@@ -215,11 +215,11 @@ def test_futures_capture_replays_without_gaps_and_never_crosses() -> None:
         elif feed == "book":
             book = books[product]
             result = book.apply_delta(frame["seq"], frame["side"], frame["price"], frame["qty"])
-            side = reference[product][frame["side"]]
+            levels_by_price = reference[product][frame["side"]]
             if Decimal(frame["qty"]) == 0:
-                side.pop(frame["price"], None)
+                levels_by_price.pop(frame["price"], None)
             else:
-                side[frame["price"]] = frame["qty"]
+                levels_by_price[frame["price"]] = frame["qty"]
         else:
             continue
         applied += 1
