@@ -289,3 +289,30 @@ def test_header_from_json_ignores_unknown_keys() -> None:
     raw: dict[str, Any] = {"kraken_tui_recording": 1, "instruments": {"X": {"price_precision": -1}}}
     with pytest.raises(RecordingError):
         RecordingHeader.from_json(raw)
+
+
+def test_mixed_recording_spot_and_futures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = RecordingHeader(
+        env="paper",
+        venues={"spot_ws": SPOT_WS, "futures_ws": "wss://futures.kraken.com/ws/v1"},
+        instruments={
+            "BTC/USD": InstrumentPrecision("spot", 1, 8),
+            "PI_LTCUSD": InstrumentPrecision("futures", 2, 1),
+        },
+    )
+    path = tmp_path / "rec.jsonl"
+    spot, futures = btcusd_frames(), futures_frames()
+    with RecordingWriter(path, header) as writer:
+        for index in range(max(len(spot), len(futures))):
+            if index < len(spot):
+                writer.write_frame(spot[index], venue="spot", t=float(index))
+            if index < len(futures):
+                writer.write_frame(futures[index], venue="futures", t=float(index))
+    code, s, _ = run(capsys, str(path))
+    assert code == 0
+    assert s["messages"] == str(510 + 47)
+    assert (s["books"], s["checksums_ok"], s["seq_gaps"], s["crossed"]) == ("2", "510", "0", "0")
+    out_table = verify_file(path).table()
+    assert "PI_LTCUSD" in out_table and "BTC/USD" in out_table

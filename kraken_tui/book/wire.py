@@ -141,9 +141,9 @@ def apply_spot_book_message(
         book.messages += 1
         return ApplyResult.IGNORED
     book.messages += 1
-    checksum = data.get("checksum")
     pp, qp, cache = book.price_precision, book.qty_precision, book.price_cache
     try:
+        checksum = data.get("checksum")
         if checksum is not None and (type(checksum) is not int or checksum < 0):
             raise ValueError("checksum is not an unsigned integer")
         raw = data.get("asks")

@@ -123,6 +123,14 @@ def test_bad_wire_message_is_bad_value_and_drops_the_book(data: dict[str, Any]) 
     assert book.health is BookHealth.RESYNCING
 
 
+@pytest.mark.parametrize("data", [None, [1, 2], "book", 7])
+def test_wire_data_that_is_not_an_object_is_bad_value(data: Any) -> None:
+    book = _synced_book()
+    assert apply_spot_book_message(book, data, False) is ApplyResult.BAD_VALUE
+    assert apply_spot_book_message(book, data, True) is ApplyResult.BAD_VALUE
+    assert book.messages == 3 and book.awaiting_snapshot
+
+
 def test_update_before_snapshot_is_ignored_on_both_paths() -> None:
     book = SpotBook("T/USD", 1, 2, 10)
     assert apply_spot_book_message(book, {"bids": [{"price": "1", "qty": "x"}]}, False) is (
