@@ -25,6 +25,8 @@ def to_scaled(value: str | int | Decimal, precision: int) -> int:
     if type(value) is str:
         whole, _, frac = value.partition(".")
         if "e" not in frac and "E" not in frac and "e" not in whole and "E" not in whole:
+            if not (whole.lstrip("+-") or frac):
+                raise PrecisionError(f"not a decimal number: {value!r}")
             if len(frac) > precision:
                 if frac[precision:].strip("0"):
                     raise PrecisionError(f"{value} has more than {precision} decimals")

@@ -274,3 +274,9 @@ def test_build_view_of_empty_book() -> None:
     assert view.asks == () and view.bids == ()
     assert view.spread is None and view.mid_x2 is None and view.max_cum_qty == 0
     assert view.health is BookHealth.RESYNCING
+
+
+@pytest.mark.parametrize("text", ["", "-", ".", "+", "-."])
+def test_to_scaled_rejects_text_without_digits(text: str) -> None:
+    with pytest.raises(PrecisionError):
+        to_scaled(text, 2)
