@@ -60,9 +60,8 @@ def test_bad_depth_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_verify_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # A tiny MATIC/USD stream written by hand (the docs' snapshot example, 2 levels a side
-    # would not match the published CRC), so use a one-level book whose CRC is computed
-    # here from Kraken's rule: "5660" + "483175496356" for the bid, ask "5668" + ...
+    # A one-level MATIC/USD snapshot whose CRC is computed here by Kraken's rule
+    # (asks then bids, each "price digits + qty digits" at precision 4/8).
     import zlib
 
     ask_text, bid_text = "5668" + "441079769741", "5666" + "483175496356"

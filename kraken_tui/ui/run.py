@@ -45,7 +45,8 @@ def run_dashboard(
 
     initial = Selection(Venue(venue), symbol.upper() if venue == "futures" else symbol, depth)
     session = LiveMarketSession(endpoints, initial=initial)
-    label = "LIVE" if env == "live" and not exchange_url else ENV_LABELS.get(env, "SIM")
+    # A running `kraken-tui sim` is the embedded exchange, whatever --env says.
+    label = "SIM" if exchange_url else ENV_LABELS[env]
     try:
         KrakenApp(session, env_label=label, theme=theme).run()
     finally:
