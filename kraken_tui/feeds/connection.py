@@ -143,6 +143,7 @@ class ConnectionManager:
         self._stale = False
         self._ever_connected = False
         self._proved_healthy = False
+        self._terminal: str | None = None
         self.connections = 0
         """Sockets opened so far (tests and diagnostics)."""
         store.feed(name)
@@ -186,6 +187,15 @@ class ConnectionManager:
         if ws is not None:
             ws.transport.abort()
 
+    def give_up(self, reason: str) -> None:
+        """Close the socket and stop reconnecting: the feed stays DOWN with ``reason``.
+
+        For failures no retry can fix, such as rejected credentials (retrying a bad
+        signature in a loop only earns a lockout).
+        """
+        self._terminal = reason
+        self.drop()
+
     async def run(self) -> None:
         """Connect and reconnect until cancelled or a terminal error."""
         try:
@@ -198,6 +208,9 @@ class ConnectionManager:
     async def _loop(self) -> None:
         settings = self.settings
         while True:
+            if self._terminal is not None:
+                self._set_state(ConnState.DOWN, self._terminal)
+                return
             self._set_state(self._retry_state())
             try:
                 ws = await connect(
@@ -223,6 +236,9 @@ class ConnectionManager:
             opened_at = self._clock()
             reason = await self._serve(ws)
             uptime = self._clock() - opened_at
+            if self._terminal is not None:
+                self._set_state(ConnState.DOWN, self._terminal)
+                return
             if uptime >= settings.healthy_after or (
                 self._proved_healthy and uptime >= settings.min_healthy_uptime
             ):

@@ -13,6 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from kraken_tui.book import L2Book
+from kraken_tui.feeds.account_store import AccountStore
 from kraken_tui.model import Instrument, Ticker, Trade, Venue
 
 MarketKey = tuple[Venue, str]
@@ -69,9 +70,11 @@ class FeedStatus:
 
 
 class MarketStore:
-    """Everything public the dashboard shows: instruments, books, tickers, trades, feeds."""
+    """Everything the dashboard shows: instruments, books, tickers, trades, feed health,
+    and (in ``account``) what the private feeds report."""
 
     def __init__(self) -> None:
+        self.account = AccountStore()
         self.instruments: dict[MarketKey, Instrument] = {}
         self.instruments_version = 0
         self.books: dict[MarketKey, L2Book] = {}
