@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import ipaddress
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from kraken_tui.feeds.backoff import Backoff
 from kraken_tui.feeds.stores import ConnState, FeedStatus, MarketStore
 
 Clock = Callable[[], float]
+log = logging.getLogger("kraken_tui.feeds")
 
 
 class FrameHandler(Protocol):
@@ -319,6 +321,7 @@ class ConnectionManager:
                 except Exception as exc:  # a feed bug must not take the socket down
                     status.malformed += 1
                     status.last_error = f"frame handler failed: {describe(exc)}"
+                    log.warning("%s: %s", self.name, status.last_error)
         except ConnectionClosed as exc:
             return describe(exc)
         return "closed"
@@ -360,6 +363,7 @@ class ConnectionManager:
 
     def _set_state(self, state: ConnState, error: str | None = None) -> None:
         status = self.status
-        self.store.set_feed_state(
-            self.name, state, status.last_error if error is None else error
-        )
+        text = status.last_error if error is None else error
+        if status.state is not state:
+            log.info("%s: %s%s", self.name, state.value, f" ({text})" if text else "")
+        self.store.set_feed_state(self.name, state, text)

@@ -110,6 +110,21 @@ class KrakenApp(App[None]):
         if self.start_feeds:
             await self.session.run()
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report, minus local variables.
+
+        Textual renders the traceback with ``show_locals=True``, and Rich truncates
+        strings only after 80 characters: a secret (or a signed request) held in a
+        local of any frame would be printed almost whole. The traceback itself stays.
+        """
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        report = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
+        self._close_messages_no_wait()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failing worker becomes a toast and a status line; the app keeps running."""
         if event.state is not WorkerState.ERROR:

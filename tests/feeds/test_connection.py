@@ -296,3 +296,35 @@ async def test_application_ping_is_sent_on_schedule() -> None:
 async def test_send_is_refused_while_disconnected(payload: dict[str, Any] | str) -> None:
     conn = manager("ws://127.0.0.1:9/v2", RecordingFeed())
     assert conn.send(payload) is False
+
+
+async def test_give_up_closes_the_socket_and_never_reconnects() -> None:
+    """Rejected credentials: one DOWN state with the reason, no retry loop."""
+    opened = 0
+
+    async def handler(ws: ServerConnection) -> None:
+        nonlocal opened
+        opened += 1
+        await ws.send('{"hello": 1}')
+        with contextlib.suppress(Exception):
+            await ws.wait_closed()
+
+    store = MarketStore()
+    feed = RecordingFeed()
+    async with server(handler) as url:
+        conn = ConnectionManager(
+            "private",
+            ConnectionSettings(url=url, ping_interval=None),
+            store,
+            feed,
+            backoff=Backoff(base=0.01, cap=0.02, rng=UpperBoundRng()),
+        )
+        async with running(conn) as task:
+            await until(lambda: bool(feed.frames))
+            conn.give_up("auth failed: invalid signature")
+            await asyncio.wait_for(task, 5)
+        status = store.feeds["private"]
+        assert status.state is ConnState.DOWN
+        assert status.last_error == "auth failed: invalid signature"
+        assert opened == 1
+        assert feed.events == ["open", "close"]
