@@ -1,4 +1,4 @@
-"""The practice account behind the embedded exchange's private side (INTERFACE SKELETON).
+"""The practice account behind the embedded exchange's private side.
 
 One account holds both venues: a spot wallet with balances, open spot orders and
 fills, and a futures multi-collateral (flex) account with positions, open orders
@@ -9,19 +9,59 @@ positions. Resting orders fill when the synthetic market trades through them.
 Pure and synchronous (no asyncio, no clock: callers pass the time). The protocol
 sessions (``sim/futures_private.py``, ``sim/spot_private.py``) read snapshots from
 it and listen for :class:`AccountEvent` to send deltas.
+
+Money rules (all exact Decimals, USD-quoted linear contracts):
+
+- futures uPnL = size x (mark - entry); equity = collateral + total uPnL;
+  initial margin 2 % and maintenance margin 1 % of notional (|size| x mark);
+  available margin = equity - initial margin with orders (non-reduce-only orders
+  count at their limit/stop price).
+- liquidation price of one position (cross margin): the price ``p`` where
+  ``collateral + other positions' uPnL - other positions' maintenance margin +
+  size x (p - entry) = 0.01 x |size| x p``; None when that ``p`` is not positive.
+- futures fees 0.02 % maker / 0.05 % taker of notional, in USD, from collateral;
+  spot fees 0.16 % maker / 0.26 % taker of cost, in the quote currency.
 """
 
 from __future__ import annotations
 
+import random
+import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from kraken_tui.model import Instrument, Venue
-from kraken_tui.model.account import Balance, Fill, MarginSummary, Order, Position
+from kraken_tui.model.account import (
+    Balance,
+    Fill,
+    Liquidity,
+    MarginSummary,
+    Order,
+    OrderSide,
+    Position,
+)
 
 EventKind = Literal["order", "order_closed", "fill", "balance", "positions", "margin"]
+
+MARGIN_CURRENCY = "USD"
+INITIAL_MARGIN_RATE = Decimal("0.02")
+MAINTENANCE_MARGIN_RATE = Decimal("0.01")
+FUTURES_MAKER_FEE = Decimal("0.0002")
+FUTURES_TAKER_FEE = Decimal("0.0005")
+SPOT_MAKER_FEE = Decimal("0.0016")
+SPOT_TAKER_FEE = Decimal("0.0026")
+LEVERAGE_STEP = Decimal("0.0001")
+
+SPOT_START_BALANCES = {
+    "USD": Decimal(25000),
+    "BTC": Decimal("0.5"),
+    "ETH": Decimal(4),
+    "SOL": Decimal(30),
+}
+FUTURES_START_COLLATERAL = Decimal(10000)
+MINUTE_MS = 60_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,46 +94,447 @@ class AccountEvent:
 Listener = Callable[[AccountEvent], None]
 
 
+@dataclass(frozen=True, slots=True)
+class FuturesLogEntry:
+    """One futures account-log line (what Kraken's ``account_log`` feed reports)."""
+
+    log_id: int
+    time_ms: int
+    symbol: str
+    info: str
+    """``futures trade`` for fills."""
+    old_balance: Decimal
+    """Position size before (signed)."""
+    new_balance: Decimal
+    old_entry: Decimal
+    new_entry: Decimal
+    trade_price: Decimal
+    mark_price: Decimal
+    realized_pnl: Decimal
+    fee: Decimal
+    fill_id: str
+    collateral: str = MARGIN_CURRENCY
+
+
+@dataclass(slots=True)
+class _Holding:
+    size: Decimal
+    entry: Decimal
+
+
+def round_to_tick(value: Decimal, tick: Decimal) -> Decimal:
+    """``value`` rounded half-up to a multiple of ``tick``."""
+    return (value / tick).quantize(Decimal(1), rounding=ROUND_HALF_UP) * tick
+
+
 class PracticeAccount:
     """Seeded practice account; see the module docstring."""
 
     def __init__(
-        self, instruments: Mapping[str, Instrument], mids: Mapping[str, Decimal], now_ms: int
+        self,
+        instruments: Mapping[str, Instrument],
+        mids: Mapping[str, Decimal],
+        now_ms: int,
+        *,
+        seed: int = 1,
     ) -> None:
-        """``instruments``/``mids`` by symbol (spot ``BTC/USD``, futures ``PF_XBTUSD``)."""
-        raise NotImplementedError
+        """``instruments``/``mids`` by symbol (spot ``BTC/USD``, futures ``PF_XBTUSD``).
 
-    # listeners -------------------------------------------------------------
+        Seeded items whose symbol is missing from either mapping are left out.
+        """
+        self._instruments = dict(instruments)
+        self._rng = random.Random(f"practice:{seed}")
+        self._listeners: list[Listener] = []
+        self._orders: dict[str, Order] = {}
+        self._fills: dict[Venue, list[Fill]] = {Venue.SPOT: [], Venue.FUTURES: []}
+        self._spot: dict[str, Decimal] = dict(SPOT_START_BALANCES)
+        self.collateral = FUTURES_START_COLLATERAL
+        self._holdings: dict[str, _Holding] = {}
+        self._marks: dict[str, Decimal] = {s: m for s, m in mids.items() if s in self._instruments}
+        self._log: list[FuturesLogEntry] = []
+        self._seed(mids, now_ms)
+
+    # ------------------------------------------------------------- seeding
+    def new_id(self) -> str:
+        """A deterministic UUID-like id (order, fill) from the account's seeded generator."""
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def _price(self, symbol: str, mids: Mapping[str, Decimal], factor: str) -> Decimal | None:
+        inst = self._instruments.get(symbol)
+        mid = mids.get(symbol)
+        if inst is None or mid is None:
+            return None
+        return round_to_tick(mid * Decimal(factor), inst.tick_size)
+
+    def _seed(self, mids: Mapping[str, Decimal], now_ms: int) -> None:
+        buy, sell = OrderSide.BUY, OrderSide.SELL
+        for symbol, side, qty, factor, minutes in (
+            ("PF_XBTUSD", buy, "0.04", "0.985", 15),
+            ("PF_ETHUSD", sell, "1.5", "1.01", 10),
+        ):
+            price = self._price(symbol, mids, factor)
+            if price is None:
+                continue
+            time_ms = now_ms - minutes * MINUTE_MS
+            fill = Fill(
+                Venue.FUTURES, self.new_id(), self.new_id(), symbol, side, price, Decimal(qty),
+                time_ms, Decimal(qty) * price * FUTURES_TAKER_FEE, MARGIN_CURRENCY,
+                Liquidity.TAKER,
+            )  # fmt: skip
+            self._fills[Venue.FUTURES].append(fill)
+            size = Decimal(qty) if side is buy else -Decimal(qty)
+            self._holdings[symbol] = _Holding(size, price)
+            self._log.append(
+                FuturesLogEntry(
+                    len(self._log) + 1, time_ms, symbol, "futures trade", Decimal(0), size,
+                    Decimal(0), price, price, price, Decimal(0), fill.fee or Decimal(0),
+                    fill.fill_id,
+                )
+            )  # fmt: skip
+        for symbol, side, qty, factor, minutes in (
+            ("BTC/USD", buy, "0.1", "0.995", 12),
+            ("ETH/USD", buy, "1.5", "0.998", 8),
+        ):
+            price = self._price(symbol, mids, factor)
+            if price is None:
+                continue
+            cost = Decimal(qty) * price
+            self._fills[Venue.SPOT].append(
+                Fill(
+                    Venue.SPOT, self.new_id(), self.new_id(), symbol, side, price, Decimal(qty),
+                    now_ms - minutes * MINUTE_MS, cost * SPOT_TAKER_FEE,
+                    self._instruments[symbol].quote, Liquidity.TAKER,
+                )
+            )  # fmt: skip
+        for venue, symbol, side, order_type, qty, factor, minutes, reduce_only in (
+            (Venue.FUTURES, "PF_XBTUSD", buy, "limit", "0.02", "0.97", 9, False),
+            (Venue.FUTURES, "PF_XBTUSD", sell, "stop", "0.04", "0.93", 9, True),
+            (Venue.FUTURES, "PF_ETHUSD", buy, "limit", "0.5", "0.98", 7, False),
+            (Venue.SPOT, "BTC/USD", buy, "limit", "0.05", "0.98", 6, False),
+            (Venue.SPOT, "ETH/USD", sell, "limit", "1.0", "1.03", 5, False),
+            # Close to the market so the calm scenario fills it within a minute or so.
+            (Venue.SPOT, "SOL/USD", sell, "limit", "2", "1.0005", 2, False),
+        ):
+            price = self._price(symbol, mids, factor)
+            if price is None:
+                continue
+            stop = order_type == "stop"
+            order = Order(
+                venue, self.new_id(), symbol, side, order_type, Decimal(qty),
+                limit_price=None if stop else price, stop_price=price if stop else None,
+                time_ms=now_ms - minutes * MINUTE_MS, reduce_only=reduce_only,
+                status="untouched" if venue is Venue.FUTURES else "new",
+            )  # fmt: skip
+            self._orders[order.order_id] = order
+
+    # ----------------------------------------------------------- listeners
     def listen(self, listener: Listener) -> None:
-        raise NotImplementedError
+        self._listeners.append(listener)
 
     def unlisten(self, listener: Listener) -> None:
-        raise NotImplementedError
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
-    # snapshots -------------------------------------------------------------
+    def _emit(self, event: AccountEvent) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    # ----------------------------------------------------------- snapshots
     def open_orders(self, venue: Venue) -> list[Order]:
-        raise NotImplementedError
+        """Oldest first."""
+        return sorted(
+            (o for o in self._orders.values() if o.venue is venue), key=lambda o: o.time_ms
+        )
 
     def fills(self, venue: Venue) -> list[Fill]:
         """Oldest first."""
-        raise NotImplementedError
+        return list(self._fills[venue])
+
+    def futures_log(self) -> list[FuturesLogEntry]:
+        """The futures account log, oldest first (one entry per futures fill)."""
+        return list(self._log)
+
+    def log_entry(self, fill_id: str) -> FuturesLogEntry | None:
+        """The account-log entry a futures fill made."""
+        for entry in reversed(self._log):
+            if entry.fill_id == fill_id:
+                return entry
+        return None
+
+    def mark(self, symbol: str) -> Decimal | None:
+        return self._marks.get(symbol)
+
+    def _spot_reserved(self, asset: str) -> Decimal:
+        reserved = Decimal(0)
+        for order in self._orders.values():
+            if order.venue is not Venue.SPOT or order.limit_price is None:
+                continue
+            inst = self._instruments[order.symbol]
+            if order.side is OrderSide.BUY and inst.quote == asset:
+                reserved += order.remaining * order.limit_price
+            elif order.side is OrderSide.SELL and inst.base == asset:
+                reserved += order.remaining
+        return reserved
+
+    def _spot_balance(self, asset: str) -> Balance:
+        total = self._spot.get(asset, Decimal(0))
+        return Balance(Venue.SPOT, asset, total, total - self._spot_reserved(asset), "spot")
 
     def balances(self, venue: Venue) -> list[Balance]:
         """Spot: wallet ``spot``; futures: the flex account's currencies (wallet ``flex``)."""
-        raise NotImplementedError
+        if venue is Venue.SPOT:
+            return [self._spot_balance(asset) for asset in self._spot]
+        available = self.margin().available_margin
+        return [Balance(Venue.FUTURES, MARGIN_CURRENCY, self.collateral, available, "flex")]
+
+    def _upnl(self, symbol: str, holding: _Holding) -> Decimal:
+        mark = self._marks.get(symbol, holding.entry)
+        return holding.size * (mark - holding.entry)
+
+    def _maintenance(self, symbol: str, holding: _Holding) -> Decimal:
+        mark = self._marks.get(symbol, holding.entry)
+        return MAINTENANCE_MARGIN_RATE * abs(holding.size) * mark
+
+    def liquidation_price(self, symbol: str) -> Decimal | None:
+        """Cross-margin liquidation price of one position (unrounded); see the module doc."""
+        holding = self._holdings.get(symbol)
+        if holding is None or not holding.size:
+            return None
+        others = self.collateral
+        for other, h in self._holdings.items():
+            if other != symbol:
+                others += self._upnl(other, h) - self._maintenance(other, h)
+        size = holding.size
+        denominator = size - MAINTENANCE_MARGIN_RATE * abs(size)
+        price = (size * holding.entry - others) / denominator
+        return price if price > 0 else None
 
     def positions(self) -> list[Position]:
         """With mark, unrealised PnL, liquidation price and leverage at the current marks."""
-        raise NotImplementedError
+        equity = self.margin().equity
+        out: list[Position] = []
+        for symbol, holding in self._holdings.items():
+            if not holding.size:
+                continue
+            mark = self._marks.get(symbol, holding.entry)
+            notional = abs(holding.size) * mark
+            liquidation = self.liquidation_price(symbol)
+            tick = self._instruments[symbol].tick_size
+            out.append(
+                Position(
+                    symbol=symbol,
+                    size=holding.size,
+                    entry_price=holding.entry,
+                    mark_price=mark,
+                    unrealized_pnl=holding.size * (mark - holding.entry),
+                    pnl_currency=MARGIN_CURRENCY,
+                    liquidation_price=None
+                    if liquidation is None
+                    else round_to_tick(liquidation, tick),
+                    effective_leverage=(notional / equity).quantize(LEVERAGE_STEP)
+                    if equity > 0
+                    else None,
+                    unrealized_funding=Decimal(0),
+                    initial_margin=INITIAL_MARGIN_RATE * notional,
+                    maintenance_margin=MAINTENANCE_MARGIN_RATE * notional,
+                )
+            )
+        return out
 
     def margin(self) -> MarginSummary:
-        raise NotImplementedError
+        upnl = Decimal(0)
+        notional = Decimal(0)
+        for symbol, holding in self._holdings.items():
+            upnl += self._upnl(symbol, holding)
+            notional += abs(holding.size) * self._marks.get(symbol, holding.entry)
+        orders = Decimal(0)
+        for order in self._orders.values():
+            if order.venue is Venue.FUTURES and not order.reduce_only:
+                price = order.limit_price or order.stop_price or Decimal(0)
+                orders += order.remaining * price
+        equity = self.collateral + upnl
+        initial = INITIAL_MARGIN_RATE * notional
+        with_orders = initial + INITIAL_MARGIN_RATE * orders
+        return MarginSummary(
+            currency=MARGIN_CURRENCY,
+            equity=equity,
+            available_margin=equity - with_orders,
+            initial_margin=initial,
+            maintenance_margin=MAINTENANCE_MARGIN_RATE * notional,
+            unrealized_pnl=upnl,
+            balance_value=self.collateral,
+            initial_margin_with_orders=with_orders,
+        )
 
-    # market input ----------------------------------------------------------
-    def on_trade(self, symbol: str, price: Decimal, qty: Decimal, now_ms: int) -> None:
-        """A market trade printed: fill resting orders it crosses, emit events."""
-        raise NotImplementedError
-
+    # -------------------------------------------------------- market input
     def set_mark(self, symbol: str, mark: Decimal) -> None:
-        """New mark price of a futures product (uPnL, liquidation, margin follow)."""
-        raise NotImplementedError
+        """New mark price of a futures product (uPnL, liquidation, margin follow).
+
+        Emits no event: marks move every second, and the futures private session
+        re-sends positions on its own schedule (see ``futures_private``).
+        """
+        if symbol in self._instruments:
+            self._marks[symbol] = mark
+
+    def on_trade(self, symbol: str, price: Decimal, qty: Decimal, now_ms: int) -> None:
+        """A market trade printed: fill resting orders it crosses, emit events.
+
+        Limit orders fill at their own price (maker), best price first then oldest,
+        sharing the trade's quantity; stop orders the trade crosses trigger and fill
+        in full at the trade price (taker).
+        """
+        resting = [o for o in self._orders.values() if o.symbol == symbol]
+        limits = [o for o in resting if o.limit_price is not None and o.stop_price is None]
+        limits.sort(key=lambda o: (self._priority(o), o.time_ms))
+        left = qty
+        for order in limits:
+            if left <= 0:
+                break
+            assert order.limit_price is not None
+            crossed = (
+                price <= order.limit_price
+                if order.side is OrderSide.BUY
+                else price >= order.limit_price
+            )
+            if crossed:
+                left -= self._execute(order, order.limit_price, left, Liquidity.MAKER, now_ms)
+        for order in resting:
+            if order.stop_price is None or order.order_id not in self._orders:
+                continue
+            triggered = (
+                price >= order.stop_price
+                if order.side is OrderSide.BUY
+                else price <= order.stop_price
+            )
+            if triggered:
+                self._execute(order, price, order.remaining, Liquidity.TAKER, now_ms)
+
+    @staticmethod
+    def _priority(order: Order) -> Decimal:
+        assert order.limit_price is not None
+        return -order.limit_price if order.side is OrderSide.BUY else order.limit_price
+
+    def _reducible(self, order: Order) -> Decimal:
+        holding = self._holdings.get(order.symbol)
+        size = holding.size if holding else Decimal(0)
+        if order.side is OrderSide.SELL and size > 0:
+            return size
+        if order.side is OrderSide.BUY and size < 0:
+            return -size
+        return Decimal(0)
+
+    def _execute(
+        self, order: Order, price: Decimal, up_to: Decimal, liquidity: Liquidity, now_ms: int
+    ) -> Decimal:
+        """Fill ``order`` for up to ``up_to`` at ``price``; returns the quantity filled."""
+        qty = min(order.remaining, up_to)
+        futures = order.venue is Venue.FUTURES
+        if futures and order.reduce_only:
+            qty = min(qty, self._reducible(order))
+            if qty <= 0:
+                self._close(order, "would_not_reduce_position", "canceled")
+                return Decimal(0)
+        if qty <= 0:
+            return Decimal(0)
+        if futures:
+            rate = FUTURES_MAKER_FEE if liquidity is Liquidity.MAKER else FUTURES_TAKER_FEE
+            fee_currency = MARGIN_CURRENCY
+        else:
+            rate = SPOT_MAKER_FEE if liquidity is Liquidity.MAKER else SPOT_TAKER_FEE
+            fee_currency = self._instruments[order.symbol].quote
+        fee = qty * price * rate
+        fill = Fill(
+            order.venue, self.new_id(), order.order_id, order.symbol, order.side, price, qty,
+            now_ms, fee, fee_currency, liquidity, order.cl_ord_id,
+        )  # fmt: skip
+        self._fills[order.venue].append(fill)
+        if futures:
+            self._apply_futures_fill(fill, now_ms)
+        self._emit(AccountEvent("fill", order.venue, fill=fill))
+        filled = replace(order, filled=order.filled + qty)
+        if filled.remaining <= 0 or order.stop_price is not None:
+            reason = "stop_order_triggered" if order.stop_price is not None else "full_fill"
+            self._close(replace(filled, status="filled"), reason, "filled")
+        else:
+            status = "partiallyFilled" if futures else "partially_filled"
+            filled = replace(filled, status=status)
+            self._orders[order.order_id] = filled
+            self._emit(
+                AccountEvent(
+                    "order", order.venue, order=filled, reason="partial_fill",
+                    status="partially_filled",
+                )
+            )  # fmt: skip
+        if futures:
+            self._emit_futures_state(fill.fill_id)
+        else:
+            self._apply_spot_fill(fill)
+        return qty
+
+    def _close(self, order: Order, reason: str, status: str) -> None:
+        self._orders.pop(order.order_id, None)
+        self._emit(
+            AccountEvent("order_closed", order.venue, order=order, reason=reason, status=status)
+        )
+
+    def _apply_futures_fill(self, fill: Fill, now_ms: int) -> None:
+        holding = self._holdings.setdefault(fill.symbol, _Holding(Decimal(0), Decimal(0)))
+        old_size, old_entry = holding.size, holding.entry
+        delta = fill.qty if fill.side is OrderSide.BUY else -fill.qty
+        realized = Decimal(0)
+        if old_size == 0 or (old_size > 0) == (delta > 0):
+            new_size = old_size + delta
+            new_entry = (old_size * old_entry + delta * fill.price) / new_size
+        else:
+            closed = min(abs(old_size), abs(delta))
+            direction = 1 if old_size > 0 else -1
+            realized = closed * (fill.price - old_entry) * direction
+            new_size = old_size + delta
+            if new_size == 0:
+                new_entry = Decimal(0)
+            elif (new_size > 0) == (old_size > 0):
+                new_entry = old_entry
+            else:
+                new_entry = fill.price
+        holding.size, holding.entry = new_size, new_entry
+        fee = fill.fee or Decimal(0)
+        self.collateral += realized - fee
+        if new_size == 0:
+            del self._holdings[fill.symbol]
+        self._log.append(
+            FuturesLogEntry(
+                len(self._log) + 1, now_ms, fill.symbol, "futures trade", old_size, new_size,
+                old_entry, new_entry, fill.price, self._marks.get(fill.symbol, fill.price),
+                realized, fee, fill.fill_id,
+            )
+        )  # fmt: skip
+
+    def _emit_futures_state(self, fill_id: str) -> None:
+        margin = self.margin()
+        balance = Balance(
+            Venue.FUTURES, MARGIN_CURRENCY, self.collateral, margin.available_margin, "flex"
+        )
+        entry = self.log_entry(fill_id)
+        amount = entry.realized_pnl - entry.fee if entry else None
+        self._emit(
+            AccountEvent("balance", Venue.FUTURES, balance=balance, amount=amount, ref_id=fill_id)
+        )
+        self._emit(AccountEvent("positions", Venue.FUTURES))
+        self._emit(AccountEvent("margin", Venue.FUTURES))
+
+    def _apply_spot_fill(self, fill: Fill) -> None:
+        inst = self._instruments[fill.symbol]
+        cost = fill.qty * fill.price
+        fee = fill.fee or Decimal(0)
+        if fill.side is OrderSide.BUY:
+            changes = ((inst.base, fill.qty), (inst.quote, -cost - fee))
+        else:
+            changes = ((inst.base, -fill.qty), (inst.quote, cost - fee))
+        for asset, amount in changes:
+            self._spot[asset] = self._spot.get(asset, Decimal(0)) + amount
+            self._emit(
+                AccountEvent(
+                    "balance", Venue.SPOT, balance=self._spot_balance(asset), amount=amount,
+                    ref_id=fill.fill_id,
+                )
+            )  # fmt: skip
