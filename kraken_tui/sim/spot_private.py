@@ -1,0 +1,530 @@
+"""The embedded exchange's Spot private side: WebSocket tokens, ``executions``, ``balances``.
+
+:class:`SpotPrivateDesk` serves ``POST /0/private/GetWebSocketsToken`` with
+Kraken's ``API-Key``/``API-Sign``/nonce checks (kraken-protocol §5) and, on the
+auth port only, extends each :class:`~kraken_tui.sim.spot_ws.SpotSession` with the
+two private channels (§1.10, §1.11). Public channels keep working on the same
+socket: requests for any other channel go to the session's own handlers.
+
+The desk listens to the :class:`~kraken_tui.sim.practice.PracticeAccount` and
+turns spot :class:`~kraken_tui.sim.practice.AccountEvent` s into execution
+reports and ledger entries: placement gives ``pending_new`` then ``new``, a fill
+gives ``trade``, the end of an order ``filled``/``canceled``, and each balance
+change one ledger entry sharing the fill's id as ``ref_id``. Only the first
+message about an order to a connection carries the order's full description;
+later ones are sparse. Every private subscription numbers its messages from 1.
+
+A missing, unknown or expired token is refused with ``ESession:Invalid session``
+(the text Kraken's auth socket uses for a bad session token).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import random
+import time
+import urllib.parse
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from aiohttp import web
+
+from kraken_tui.model import Venue
+from kraken_tui.model.account import Fill, Order
+from kraken_tui.model.secret import Credentials
+from kraken_tui.sim.practice import AccountEvent, PracticeAccount
+from kraken_tui.sim.spot_ws import Handler, SpotSession
+from kraken_tui.venues.kraken_spot import private_server as enc
+from kraken_tui.venues.kraken_spot.server import encode_error_ack
+from kraken_tui.venues.signing import spot_api_sign
+from kraken_tui.venues.timefmt import ms_to_rfc3339, now_rfc3339
+
+TOKEN_PATH = "/0/private/GetWebSocketsToken"
+TOKEN_LIFETIME = 900.0
+"""Seconds a token stays usable before a connection holds a private subscription with it."""
+
+PRIVATE_CHANNELS = ("executions", "balances")
+SNAPSHOT_FILLS = 50
+
+INVALID_KEY = "EAPI:Invalid key"
+INVALID_SIGNATURE = "EAPI:Invalid signature"
+INVALID_NONCE = "EAPI:Invalid nonce"
+INVALID_ARGUMENTS = "EGeneral:Invalid arguments"
+INVALID_SESSION = "ESession:Invalid session"
+ALREADY_SUBSCRIBED = "Already subscribed"
+NOT_SUBSCRIBED = "Subscription Not Found"
+RECENT_FILLS = 512
+"""Fills remembered for the ledger entries that follow them (fee lookup)."""
+
+
+@dataclass
+class _Subscription:
+    token: str
+    sequence: int = 0
+
+    def next(self) -> int:
+        self.sequence += 1
+        return self.sequence
+
+
+@dataclass(eq=False)
+class _Client:
+    """The private state of one auth-port connection."""
+
+    session: SpotSession
+    executions: _Subscription | None = None
+    balances: _Subscription | None = None
+    known: set[str] = field(default_factory=set)
+    """Orders this connection has had a full description of (later reports are sparse)."""
+
+    @property
+    def subscribed(self) -> bool:
+        return self.executions is not None or self.balances is not None
+
+    def tokens(self) -> set[str]:
+        return {s.token for s in (self.executions, self.balances) if s is not None}
+
+
+@dataclass
+class _Token:
+    issued: float
+    holders: set[_Client] = field(default_factory=set)
+
+
+@dataclass
+class _OrderState:
+    """What the desk knows of one spot order: its last description and fills so far."""
+
+    order: Order | None
+    cum_qty: Decimal = Decimal(0)
+    cum_cost: Decimal = Decimal(0)
+
+
+class SpotPrivateDesk:
+    """Spot private REST + WebSocket channels over one practice account."""
+
+    def __init__(
+        self,
+        account: PracticeAccount,
+        credentials: Credentials,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._account = account
+        self._credentials = credentials
+        self._clock = clock
+        self._last_nonce = 0
+        self._tokens: dict[str, _Token] = {}
+        self._clients: dict[SpotSession, _Client] = {}
+        self._orders: dict[str, _OrderState] = {}
+        self._recent_fills: OrderedDict[str, Fill] = OrderedDict()
+        self._ids = random.Random()
+        fills = account.fills(Venue.SPOT)
+        for order in account.open_orders(Venue.SPOT):
+            qty, cost = _cum_of(order, fills)
+            self._orders[order.order_id] = _OrderState(order, qty, cost)
+        account.listen(self._on_event)
+
+    def close(self) -> None:
+        """Stop listening to the account."""
+        self._account.unlisten(self._on_event)
+
+    # ------------------------------------------------------------ REST
+    def add_rest_routes(self, app: web.Application) -> None:
+        """Register ``POST /0/private/GetWebSocketsToken`` on ``app``."""
+        app.router.add_post(TOKEN_PATH, self._get_token)
+
+    async def _get_token(self, request: web.Request) -> web.Response:
+        body = await request.text()
+        error = self._check_request(
+            request.headers.get("API-Key", ""),
+            request.headers.get("API-Sign", ""),
+            body,
+            request.content_type,
+        )
+        if error is not None:
+            text = enc.encode_rest_error(error)
+        else:
+            text = enc.encode_token_result(self.issue_token(), int(TOKEN_LIFETIME))
+        return web.Response(text=text, content_type="application/json")
+
+    def _check_request(
+        self, api_key: str, api_sign: str, body: str, content_type: str
+    ) -> str | None:
+        """Kraken's checks in Kraken's order: key, signature, then nonce."""
+        if not hmac.compare_digest(
+            api_key.encode("utf-8"), self._credentials.api_key.encode("utf-8")
+        ):
+            return INVALID_KEY
+        nonce = _nonce_of(body, content_type)
+        expected = spot_api_sign(self._credentials.api_secret, TOKEN_PATH, nonce or "", body)
+        if not hmac.compare_digest(expected.encode("ascii"), api_sign.encode("utf-8")):
+            return INVALID_SIGNATURE
+        if nonce is None or int(nonce) <= self._last_nonce:
+            return INVALID_NONCE
+        self._last_nonce = int(nonce)
+        return None
+
+    def issue_token(self) -> str:
+        """A fresh WebSocket token (also what a successful REST call returns)."""
+        now = self._clock()
+        for text, token in list(self._tokens.items()):
+            if not self._usable(token, now):
+                del self._tokens[text]
+        text = base64.b64encode(os.urandom(32)).decode("ascii").rstrip("=")
+        self._tokens[text] = _Token(now)
+        return text
+
+    def _usable(self, token: _Token, now: float) -> bool:
+        return bool(token.holders) or now - token.issued < TOKEN_LIFETIME
+
+    def token_valid(self, text: object) -> bool:
+        token = self._tokens.get(text) if isinstance(text, str) else None
+        return token is not None and self._usable(token, self._clock())
+
+    # --------------------------------------------------------- sessions
+    def attach(self, session: SpotSession) -> None:
+        """Give an auth-port session the ``executions`` and ``balances`` channels."""
+        client = _Client(session)
+        self._clients[session] = client
+        public_sub = session.methods["subscribe"]
+        public_unsub = session.methods["unsubscribe"]
+
+        def subscribe(msg: dict[str, Any], time_in: str) -> None:
+            self._request(client, msg, time_in, True, public_sub)
+
+        def unsubscribe(msg: dict[str, Any], time_in: str) -> None:
+            self._request(client, msg, time_in, False, public_unsub)
+
+        session.methods["subscribe"] = subscribe
+        session.methods["unsubscribe"] = unsubscribe
+
+    def detach(self, session: SpotSession) -> None:
+        """Forget a closed session and release the tokens it held."""
+        client = self._clients.pop(session, None)
+        if client is None:
+            return
+        for text in client.tokens():
+            token = self._tokens.get(text)
+            if token is not None:
+                token.holders.discard(client)
+        client.executions = client.balances = None
+
+    def heartbeat_due(self, session: SpotSession, now: float) -> bool:
+        """A private subscription alone also earns heartbeats, as any channel does."""
+        client = self._clients.get(session)
+        return client is not None and client.subscribed and now - session.outbox.last_sent >= 1.0
+
+    def _request(
+        self,
+        client: _Client,
+        msg: dict[str, Any],
+        time_in: str,
+        subscribe: bool,
+        public: Handler,
+    ) -> None:
+        params = msg.get("params")
+        channel = params.get("channel") if isinstance(params, dict) else None
+        if not isinstance(params, dict) or channel not in PRIVATE_CHANNELS:
+            public(msg, time_in)
+            return
+        method = "subscribe" if subscribe else "unsubscribe"
+        req_id = msg.get("req_id") if type(msg.get("req_id")) is int else None
+        outbox = client.session.outbox
+
+        def fail(error: str, reply_method: str = method) -> None:
+            outbox.put(encode_error_ack(error, method=reply_method, req_id=req_id, time_in=time_in))
+
+        token = params.get("token")
+        if not self.token_valid(token):
+            fail(INVALID_SESSION)
+            return
+        assert isinstance(token, str)
+        held = client.executions if channel == "executions" else client.balances
+        if not subscribe:
+            if held is None:
+                fail(NOT_SUBSCRIBED, "subscribe")  # Kraken's failed-unsubscribe method
+                return
+            self._set(client, channel, None)
+            outbox.put(
+                enc.encode_private_ack(method, {"channel": channel}, req_id=req_id, time_in=time_in)
+            )
+            return
+        if held is not None:
+            fail(ALREADY_SUBSCRIBED)
+            return
+        flags = {}
+        for name, default in (
+            ("snap_orders", True),
+            ("snap_trades", False),
+            ("snapshot", True),
+        ):
+            value = params.get(name, default)
+            if not isinstance(value, bool):
+                fail(f"{INVALID_ARGUMENTS}:{name}")
+                return
+            flags[name] = value
+        sub = _Subscription(token)
+        self._set(client, channel, sub)
+        if channel == "executions":
+            result = {
+                "channel": channel,
+                "maxratecount": enc.MAX_RATE_COUNT,
+                "snap_orders": flags["snap_orders"],
+                "snap_trades": flags["snap_trades"],
+            }
+            outbox.put(enc.encode_private_ack(method, result, req_id=req_id, time_in=time_in))
+            if flags["snap_orders"] or flags["snap_trades"]:
+                reports = self._snapshot(client, flags["snap_orders"], flags["snap_trades"])
+                outbox.put(enc.encode_executions(reports, snapshot=True, sequence=sub.next()))
+        else:
+            result = {"channel": channel, "snapshot": flags["snapshot"]}
+            outbox.put(enc.encode_private_ack(method, result, req_id=req_id, time_in=time_in))
+            if flags["snapshot"]:
+                balances = self._account.balances(Venue.SPOT)
+                outbox.put(enc.encode_balances_snapshot(balances, sequence=sub.next()))
+
+    def _set(self, client: _Client, channel: str, sub: _Subscription | None) -> None:
+        """Install or drop one subscription and keep the tokens' holders in step."""
+        before = client.tokens()
+        if channel == "executions":
+            client.executions = sub
+            if sub is None:
+                client.known.clear()
+        else:
+            client.balances = sub
+        after = client.tokens()
+        for text in before - after:
+            token = self._tokens.get(text)
+            if token is not None:
+                token.holders.discard(client)
+        for text in after:
+            self._tokens[text].holders.add(client)
+
+    # --------------------------------------------------------- snapshot
+    def _snapshot(self, client: _Client, orders: bool, trades: bool) -> list[enc.Report]:
+        reports: list[enc.Report] = []
+        fills = self._account.fills(Venue.SPOT)
+        open_orders = self._account.open_orders(Venue.SPOT)
+        if trades:
+            reports.extend(self._fill_history(fills, {o.order_id: o for o in open_orders}))
+        if orders:
+            for order in open_orders:
+                state = self._orders.get(order.order_id)
+                if state is not None and state.cum_qty == order.filled:
+                    cost = state.cum_cost
+                else:
+                    cost = _cum_of(order, fills)[1]
+                reports.append(enc.open_order_report(order, cost, order.time_ms))
+                client.known.add(order.order_id)
+        return reports
+
+    def _fill_history(self, fills: list[Fill], open_orders: dict[str, Order]) -> list[enc.Report]:
+        """The last fills as ``trade`` reports, each with its order's totals at the time."""
+        cum: dict[str, tuple[Decimal, Decimal]] = {}
+        last_of: dict[str, int] = {}
+        for index, fill in enumerate(fills):
+            last_of[fill.order_id] = index
+        start = max(0, len(fills) - SNAPSHOT_FILLS)
+        reports = []
+        for index, fill in enumerate(fills):
+            qty, cost = cum.get(fill.order_id, (Decimal(0), Decimal(0)))
+            qty, cost = qty + fill.qty, cost + fill.qty * fill.price
+            cum[fill.order_id] = (qty, cost)
+            if index < start:
+                continue
+            done = fill.order_id not in open_orders and last_of[fill.order_id] == index
+            order = open_orders.get(fill.order_id)
+            reports.append(
+                enc.trade_report(
+                    fill,
+                    _trade_id(fill.fill_id),
+                    "filled" if done else "partially_filled",
+                    qty,
+                    cost,
+                    order.order_type if order is not None else "limit",
+                )
+            )
+        return reports
+
+    # ----------------------------------------------------------- events
+    def _on_event(self, event: AccountEvent) -> None:
+        if event.venue is not Venue.SPOT:
+            return
+        if event.kind == "order" and event.order is not None:
+            self._on_order(event.order)
+        elif event.kind == "fill" and event.fill is not None:
+            self._on_fill(event.fill)
+        elif event.kind == "order_closed" and event.order is not None:
+            self._on_closed(event.order, event.status)
+        elif event.kind == "balance" and event.balance is not None:
+            self._on_balance(event)
+
+    def _on_order(self, order: Order) -> None:
+        state = self._orders.get(order.order_id)
+        if state is None or state.order is None:
+            if state is None:
+                self._orders[order.order_id] = _OrderState(order)
+            else:
+                state.order = order
+            stamp = ms_to_rfc3339(order.time_ms) if order.time_ms else now_rfc3339()
+            pending = enc.status_report(
+                order.order_id,
+                "pending_new",
+                "pending_new",
+                stamp,
+                cum_qty=enc.number(0),
+                cum_cost=enc.number(0),
+                fee_usd_equiv=enc.number(0),
+            )
+            self._publish(order.order_id, pending, enc.order_detail(order))
+            self._publish(order.order_id, enc.status_report(order.order_id, "new", "new", stamp))
+            return
+        old, state.order = state.order, order
+        if old.qty != order.qty or old.limit_price != order.limit_price:
+            extra: dict[str, Any] = {"order_qty": enc.number(order.qty), "amended": True}
+            if order.limit_price is not None:
+                extra["limit_price"] = enc.number(order.limit_price)
+            status = "partially_filled" if order.filled > 0 else "new"
+            amended = enc.status_report(order.order_id, "amended", status, **extra)
+            self._publish(order.order_id, amended, enc.order_detail(order))
+
+    def _on_fill(self, fill: Fill) -> None:
+        self._recent_fills[fill.fill_id] = fill
+        while len(self._recent_fills) > RECENT_FILLS:
+            self._recent_fills.popitem(last=False)
+        state = self._orders.setdefault(fill.order_id, _OrderState(None))
+        state.cum_qty += fill.qty
+        state.cum_cost += fill.qty * fill.price
+        order = state.order
+        done = order is not None and state.cum_qty >= order.qty
+        report = enc.trade_report(
+            fill,
+            _trade_id(fill.fill_id),
+            "filled" if done else "partially_filled",
+            state.cum_qty,
+            state.cum_cost,
+            order.order_type if order is not None else "limit",
+        )
+        self._publish(fill.order_id, report, enc.order_detail(order) if order else None)
+
+    def _on_closed(self, order: Order, status: str) -> None:
+        state = self._orders.pop(order.order_id, None)
+        if state is not None and state.cum_qty:
+            qty, cost = state.cum_qty, state.cum_cost
+        else:
+            qty, cost = order.filled, order.filled * (order.limit_price or Decimal(0))
+        if status not in ("filled", "canceled", "expired"):
+            status = "filled" if order.filled >= order.qty else "canceled"
+        extra: dict[str, Any] = {
+            "cum_qty": enc.number(qty),
+            "cum_cost": enc.computed(cost),
+            "avg_price": enc.computed(enc.average_price(cost, qty)),
+        }
+        if status == "canceled":
+            extra["reason"] = "User requested"
+        report = enc.status_report(order.order_id, status, status, **extra)
+        self._publish(order.order_id, report, enc.order_detail(order), closes=True)
+
+    def _on_balance(self, event: AccountEvent) -> None:
+        balance = event.balance
+        assert balance is not None
+        change = event.amount if event.amount is not None else Decimal(0)
+        fill = self._recent_fills.get(event.ref_id)
+        fee = Decimal(0)
+        if fill is not None and fill.fee and fill.fee_currency == balance.asset:
+            fee = fill.fee
+        entry = enc.ledger_entry(
+            ledger_id=self._ledger_id(),
+            ref_id=event.ref_id,
+            timestamp=ms_to_rfc3339(fill.time_ms) if fill is not None else now_rfc3339(),
+            asset=balance.asset,
+            amount=change + fee,
+            fee=fee,
+            balance=balance.total,
+        )
+        for client in list(self._clients.values()):
+            if client.balances is not None:
+                text = enc.encode_balances_update([entry], sequence=client.balances.next())
+                client.session.outbox.put(text)
+
+    def _publish(
+        self,
+        order_id: str,
+        report: enc.Report,
+        detail: enc.Report | None = None,
+        *,
+        closes: bool = False,
+    ) -> None:
+        """Send one report to every executions subscriber, in full to those new to the order."""
+        for client in list(self._clients.values()):
+            sub = client.executions
+            if sub is None:
+                continue
+            data = report
+            if detail and order_id not in client.known:
+                data = {"order_id": order_id, **detail, **report}
+            if closes:
+                client.known.discard(order_id)
+            else:
+                client.known.add(order_id)
+            text = enc.encode_executions([data], snapshot=False, sequence=sub.next())
+            client.session.outbox.put(text)
+
+    def _ledger_id(self) -> str:
+        return _kraken_id(self._ids, "L")
+
+
+# ---------------------------------------------------------------- helpers
+_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def _kraken_id(rng: random.Random, prefix: str) -> str:
+    """An id in Kraken's ``XXXXXX-XXXXX-XXXXXX`` form starting with ``prefix``."""
+    chars = prefix + "".join(rng.choice(_ID_ALPHABET) for _ in range(15 - len(prefix)))
+    return f"{chars[:6]}-{chars[6:11]}-{chars[11:]}"
+
+
+def _trade_id(fill_id: str) -> int:
+    """Kraken's integer ``trade_id``: the fill id itself when numeric, else a stable hash."""
+    if fill_id.isdigit():
+        return int(fill_id)
+    return int.from_bytes(hashlib.blake2b(fill_id.encode(), digest_size=6).digest(), "big")
+
+
+def _cum_of(order: Order, fills: list[Fill]) -> tuple[Decimal, Decimal]:
+    """An order's filled quantity and cost, from its fills where they account for it."""
+    own = [f for f in fills if f.order_id == order.order_id]
+    qty = sum((f.qty for f in own), Decimal(0))
+    cost = sum((f.qty * f.price for f in own), Decimal(0))
+    if qty != order.filled:
+        # Seeded fills may not cover the order; price the rest at its limit.
+        cost += (order.filled - qty) * (order.limit_price or Decimal(0))
+    return order.filled, cost
+
+
+def _nonce_of(body: str, content_type: str) -> str | None:
+    """The body's ``nonce`` as decimal text (form or JSON body), or None."""
+    value: object
+    if content_type == "application/json" or body.lstrip().startswith("{"):
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return None
+        value = parsed.get("nonce") if isinstance(parsed, dict) else None
+    else:
+        value = urllib.parse.parse_qs(body, keep_blank_values=True).get("nonce", [None])[0]
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and value > 0:
+        return str(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return value
+    return None
