@@ -31,11 +31,13 @@ examples:
   kraken-tui sim --port 8765              run the exchange alone, for bots and other clients
   kraken-tui --exchange http://127.0.0.1:8765   dashboard on an exchange already running
   kraken-tui verify capture.jsonl         check every book checksum and sequence in a recording
+  kraken-tui keys set --env live --venue futures   store an API key in the OS keyring
 
 commands:
   sim           run the embedded exchange standalone and print its URLs
   verify        replay a recording or raw frames and report book integrity
   screenshots   render the dashboard in every theme to SVG files
+  keys          store, show or delete API keys in the OS keyring (kraken-tui keys --help)
 """
 
 
@@ -117,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     shots.add_argument(
         "--out", default="screenshots", help="output folder (default: %(default)s)"
     )
+
+    keys = commands.add_parser("keys", help="store, show or delete API keys in the OS keyring")
+    # keys_cli imports keyring only when a keys command runs, so --help stays fast.
+    from kraken_tui.keys_cli import add_keys_arguments
+
+    add_keys_arguments(keys)
     return parser
 
 
@@ -131,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kraken_tui.sim.cli import run_sim
 
         return run_sim(args)
+    if args.command == "keys":
+        from kraken_tui.keys_cli import run_keys
+
+        return run_keys(args)
     if args.command == "screenshots":
         from kraken_tui.ui.run import run_screenshots
 
