@@ -34,7 +34,7 @@ from kraken_tui.feeds.backoff import Backoff
 from kraken_tui.feeds.connection import Clock, ConnectionManager, ConnectionSettings
 from kraken_tui.feeds.stores import MarketStore
 from kraken_tui.model import Venue
-from kraken_tui.model.secret import Credentials, Secret, mask_key
+from kraken_tui.model.secret import CredentialError, Credentials, Secret, mask_key
 from kraken_tui.venues.errors import FrameError
 from kraken_tui.venues.kraken_spot.messages import StatusMessage
 from kraken_tui.venues.kraken_spot.private import (
@@ -186,7 +186,10 @@ class SpotPrivateFeed:
             except SpotAuthError as exc:
                 if exc.retryable and attempt == 1:
                     continue  # a new, larger nonce may pass once
-                self._give_up(exc.error)
+                self._give_up(self._auth_message(exc.error))
+                return None
+            except CredentialError as exc:
+                self._give_up(self._auth_message(str(exc)))
                 return None
             except (SpotRestError, SpotTransientError) as exc:
                 text = exc.error if isinstance(exc, SpotRestError) else str(exc)
@@ -198,23 +201,23 @@ class SpotPrivateFeed:
             return result.token
         return None  # pragma: no cover - the loop always returns or raises
 
-    def _give_up(self, error: str) -> None:
-        message = self._auth_message(error)
+    def _give_up(self, message: str) -> None:
         self._gave_up = True
         self.store.account.set_private(Venue.SPOT, AuthState.FAILED, message)
         self.conn.give_up(message)
 
     def _auth_message(self, error: str) -> str:
+        """What went wrong, for the status bar: names spot, the masked key and its source."""
         if error.startswith(INVALID_KEY):
-            what = "the exchange does not know this spot API key"
+            what = "the exchange does not know this API key"
         elif error.startswith(INVALID_SIGNATURE):
-            what = "the spot API secret does not match the key (signature rejected)"
+            what = "the API secret does not match the key (signature rejected)"
         elif error.startswith(PERMISSION_DENIED):
-            what = "the spot API key lacks the 'WebSocket interface' permission"
+            what = "the API key lacks the 'WebSocket interface' permission"
         elif error.startswith(INVALID_NONCE):
             what = "the exchange rejected the nonce twice (is another program using this key?)"
         else:
-            what = "the exchange rejected the spot credentials"
+            what = "the credentials cannot be used"
         key = mask_key(self.credentials.api_key)
         source = self.credentials.source or "unknown source"
         return f"spot: {what} [{error}]; key {key} from {source}"
@@ -265,7 +268,7 @@ class SpotPrivateFeed:
         error = msg.error or "request failed"
         lowered = error.lower()
         if error.startswith(TERMINAL_ERRORS):
-            self._give_up(error)
+            self._give_up(self._auth_message(error))
         elif error.startswith(TOKEN_ERRORS):
             self._close_note = f"token rejected ({error}); reconnecting with a new token"
             self.conn.drop()

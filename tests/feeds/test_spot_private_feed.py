@@ -304,6 +304,16 @@ async def test_bad_signature_fails_for_good_without_a_retry_loop() -> None:
         assert task.exception() is None
 
 
+async def test_a_secret_that_cannot_sign_fails_without_asking_the_exchange() -> None:
+    async with running_feed("not*base64*canary") as (server, feed, task):
+        await wait_for(lambda: task.done())
+        status = feed.store.account.private[Venue.SPOT]
+        assert status.state is AuthState.FAILED and "base64" in status.message
+        assert "canary" not in status.message
+        assert feed.conn.status.state is ConnState.DOWN
+        assert server.token_requests == 0
+
+
 async def test_permission_denied_on_subscribe_is_terminal() -> None:
     async with running_feed() as (server, feed, task):
         server.refuse["executions"] = ["EGeneral:Permission denied"]

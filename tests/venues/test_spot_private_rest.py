@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 import pytest
 from aiohttp import web
 
-from kraken_tui.model.secret import Credentials, Secret
+from kraken_tui.model.secret import CredentialError, Credentials, Secret
 from kraken_tui.venues.kraken_spot.private_rest import (
     TOKEN_PATH,
     SpotAuthError,
@@ -212,3 +212,13 @@ async def test_timeout_is_transient() -> None:
         with pytest.raises(SpotTransientError) as caught:
             await get_websockets_token(server.base, creds(), NonceSource(), timeout=0.1)
     assert "timed out" in str(caught.value)
+
+
+async def test_a_secret_that_cannot_sign_sends_nothing() -> None:
+    bad_secret = "not*base64*canary"
+    async with token_server({API_KEY: Secret(SECRET_TEXT)}) as server:
+        with pytest.raises(CredentialError) as caught:
+            await get_websockets_token(server.base, creds(bad_secret), NonceSource())
+    assert server.requests == []
+    assert bad_secret not in str(caught.value)
+    assert caught.value.__context__ is None or caught.value.__suppress_context__

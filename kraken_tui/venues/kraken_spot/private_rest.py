@@ -13,6 +13,8 @@ Failures are sorted by what the caller should do next:
 * :class:`SpotRestError` — any other Kraken error (``EService:Unavailable``...).
 * :class:`SpotTransientError` — the request never got a Kraken answer (network,
   timeout, HTTP 5xx, a body that is not Kraken JSON); retry with backoff.
+* :class:`~kraken_tui.model.secret.CredentialError` — the secret cannot sign at all
+  (not base64); nothing was sent.
 
 No message ever contains the secret, the signature or the token.
 """
@@ -26,7 +28,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from kraken_tui.model.secret import Credentials, Secret
+from kraken_tui.model.secret import CredentialError, Credentials, Secret
 from kraken_tui.venues.errors import FrameError
 from kraken_tui.venues.jsontext import load_object
 from kraken_tui.venues.signing import NonceSource, spot_api_sign
@@ -93,9 +95,13 @@ async def get_websockets_token(
     url = rest_base.rstrip("/") + TOKEN_PATH
     nonce = nonces.next()
     body = f"nonce={nonce}"
+    try:
+        signature = spot_api_sign(credentials.api_secret, TOKEN_PATH, nonce, body)
+    except (ValueError, UnicodeError):  # binascii.Error is a ValueError
+        raise CredentialError("the API secret is not valid base64") from None
     headers = {
         "API-Key": credentials.api_key,
-        "API-Sign": spot_api_sign(credentials.api_secret, TOKEN_PATH, nonce, body),
+        "API-Sign": signature,
         "Content-Type": "application/x-www-form-urlencoded",
         "Accept": "application/json",
     }
