@@ -150,6 +150,8 @@ async def test_snapshots_then_sparse_updates_land() -> None:
         account = feed.store.account
         assert account.private[Venue.SPOT].source == "keyring"
         assert feed.conn.status.state is ConnState.CONNECTED
+        ping = feed.conn.settings.app_ping
+        assert ping is not None and ping()["method"] == "ping"  # Kraken's app-level keepalive
         (resting,) = spot_orders(feed).values()
         assert (resting.order_id, resting.side, resting.qty) == (
             "O-REST",
