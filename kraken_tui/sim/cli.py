@@ -1,8 +1,11 @@
 """``kraken-tui sim``: run the embedded exchange standalone until interrupted.
 
 Once listening it prints one ``key=value`` line per endpoint (``spot_ws``,
-``spot_auth_ws``, ``futures_ws``, ``rest``) so scripts and other Kraken clients
-can find it. It binds loopback only unless ``--allow-remote`` is given.
+``spot_auth_ws``, ``futures_ws``, ``rest``) and then the practice account's API
+credentials (``futures_api_key``, ``futures_api_secret``, ``spot_api_key``,
+``spot_api_secret``) so scripts and other Kraken clients can find it and sign in.
+The credentials are new on every start and unlock only this loopback practice
+account. It binds loopback only unless ``--allow-remote`` is given.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import ipaddress
 import signal
 import sys
 
+from kraken_tui.model import Venue
 from kraken_tui.sim.scenarios import SCENARIOS
 
 
@@ -93,6 +97,11 @@ async def _serve(args: argparse.Namespace) -> int:
             f"futures_ws={urls.futures_ws}",
             f"rest={urls.rest}",
         ]
+        # Printing the practice keys is the point: other clients sign with them.
+        for venue in (Venue.FUTURES, Venue.SPOT):
+            credentials = server.practice_credentials[venue]
+            lines.append(f"{venue.value}_api_key={credentials.api_key}")
+            lines.append(f"{venue.value}_api_secret={credentials.api_secret.reveal()}")
         print("\n".join(lines), flush=True)
         await stop.wait()
     finally:

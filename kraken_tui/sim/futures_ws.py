@@ -4,15 +4,16 @@ On connect: ``{"event":"info","version":1}``. Requests are ``subscribe`` /
 ``unsubscribe`` events for the feeds ``book``, ``ticker``, ``ticker_lite``,
 ``trade`` (with ``product_ids``, case-insensitive) and ``heartbeat``; each product
 gets its own ack. Errors use Kraken's three texts: ``Invalid product id``,
-``Invalid feed``, ``Json Error``. Private feeds are added by extending
-:attr:`FuturesSession.events`.
+``Invalid feed``, ``Json Error``. With a private half (``sim/futures_private``)
+the session also answers ``challenge`` and routes the private feeds to it;
+without one those feeds are ``Invalid feed``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kraken_tui.venues.errors import FrameError
 from kraken_tui.venues.jsontext import load_object
@@ -35,12 +36,32 @@ PUBLIC_FEEDS = (*PRODUCT_FEEDS, "heartbeat")
 Handler = Callable[[dict[str, Any]], None]
 
 
+class PrivateHalf(Protocol):
+    """What the session needs from the private protocol of one connection."""
+
+    feeds: frozenset[str]
+
+    def on_challenge(self, msg: dict[str, Any]) -> None: ...
+
+    def subscribe(self, msg: dict[str, Any]) -> None: ...
+
+    def unsubscribe(self, msg: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class FuturesSession:
     """One client's Futures v1 conversation."""
 
-    def __init__(self, outbox: Outbox, feeds: Mapping[str, FuturesProductFeed]) -> None:
+    def __init__(
+        self,
+        outbox: Outbox,
+        feeds: Mapping[str, FuturesProductFeed],
+        private: PrivateHalf | None = None,
+    ) -> None:
         self.outbox = outbox
         self._feeds = feeds
+        self.private = private
         self.subscriptions: set[tuple[str, str]] = set()
         """(feed, product id) pairs this connection holds."""
         self.heartbeat = False
@@ -49,6 +70,8 @@ class FuturesSession:
             "subscribe": self._subscribe,
             "unsubscribe": self._unsubscribe,
         }
+        if private is not None:
+            self.events["challenge"] = private.on_challenge
         outbox.put(encode_info())
 
     def on_text(self, text: str) -> None:
@@ -82,8 +105,14 @@ class FuturesSession:
             return None
         return products
 
+    def _is_private(self, feed: object) -> bool:
+        return self.private is not None and feed in self.private.feeds
+
     def _subscribe(self, msg: dict[str, Any]) -> None:
         feed = msg.get("feed")
+        if self.private is not None and self._is_private(feed):
+            self.private.subscribe(msg)
+            return
         if feed == "heartbeat":
             self.heartbeat = True
             self.outbox.put(encode_subscribed("heartbeat"))
@@ -108,6 +137,9 @@ class FuturesSession:
 
     def _unsubscribe(self, msg: dict[str, Any]) -> None:
         feed = msg.get("feed")
+        if self.private is not None and self._is_private(feed):
+            self.private.unsubscribe(msg)
+            return
         if feed == "heartbeat":
             self.heartbeat = False
             self.outbox.put(encode_unsubscribed("heartbeat"))
@@ -143,3 +175,5 @@ class FuturesSession:
             self._remove(feed, product)
         self.subscriptions.clear()
         self.heartbeat = False
+        if self.private is not None:
+            self.private.close()

@@ -29,7 +29,7 @@ import random
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal
 
 from kraken_tui.model import Instrument, Venue
@@ -42,6 +42,12 @@ from kraken_tui.model.account import (
     OrderSide,
     Position,
 )
+from kraken_tui.sim.practice_seed import (
+    FUTURES_START_COLLATERAL,
+    SPOT_START_BALANCES,
+    build_seed,
+    round_to_tick,
+)
 
 EventKind = Literal["order", "order_closed", "fill", "balance", "positions", "margin"]
 
@@ -53,15 +59,6 @@ FUTURES_TAKER_FEE = Decimal("0.0005")
 SPOT_MAKER_FEE = Decimal("0.0016")
 SPOT_TAKER_FEE = Decimal("0.0026")
 LEVERAGE_STEP = Decimal("0.0001")
-
-SPOT_START_BALANCES = {
-    "USD": Decimal(25000),
-    "BTC": Decimal("0.5"),
-    "ETH": Decimal(4),
-    "SOL": Decimal(30),
-}
-FUTURES_START_COLLATERAL = Decimal(10000)
-MINUTE_MS = 60_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +119,6 @@ class _Holding:
     entry: Decimal
 
 
-def round_to_tick(value: Decimal, tick: Decimal) -> Decimal:
-    """``value`` rounded half-up to a multiple of ``tick``."""
-    return (value / tick).quantize(Decimal(1), rounding=ROUND_HALF_UP) * tick
-
-
 class PracticeAccount:
     """Seeded practice account; see the module docstring."""
 
@@ -152,6 +144,8 @@ class PracticeAccount:
         self._holdings: dict[str, _Holding] = {}
         self._marks: dict[str, Decimal] = {s: m for s, m in mids.items() if s in self._instruments}
         self._log: list[FuturesLogEntry] = []
+        self._fill_orders: dict[str, tuple[Decimal, str]] = {}
+        self.start_ms = now_ms
         self._seed(mids, now_ms)
 
     # ------------------------------------------------------------- seeding
@@ -159,73 +153,23 @@ class PracticeAccount:
         """A deterministic UUID-like id (order, fill) from the account's seeded generator."""
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
-    def _price(self, symbol: str, mids: Mapping[str, Decimal], factor: str) -> Decimal | None:
-        inst = self._instruments.get(symbol)
-        mid = mids.get(symbol)
-        if inst is None or mid is None:
-            return None
-        return round_to_tick(mid * Decimal(factor), inst.tick_size)
-
     def _seed(self, mids: Mapping[str, Decimal], now_ms: int) -> None:
-        buy, sell = OrderSide.BUY, OrderSide.SELL
-        for symbol, side, qty, factor, minutes in (
-            ("PF_XBTUSD", buy, "0.04", "0.985", 15),
-            ("PF_ETHUSD", sell, "1.5", "1.01", 10),
-        ):
-            price = self._price(symbol, mids, factor)
-            if price is None:
+        taker = {Venue.FUTURES: FUTURES_TAKER_FEE, Venue.SPOT: SPOT_TAKER_FEE}
+        seed = build_seed(self._instruments, mids, now_ms, self.new_id, taker)
+        for fill in seed.fills:
+            self._fills[fill.venue].append(fill)
+            if fill.venue is not Venue.FUTURES:
                 continue
-            time_ms = now_ms - minutes * MINUTE_MS
-            fill = Fill(
-                Venue.FUTURES, self.new_id(), self.new_id(), symbol, side, price, Decimal(qty),
-                time_ms, Decimal(qty) * price * FUTURES_TAKER_FEE, MARGIN_CURRENCY,
-                Liquidity.TAKER,
-            )  # fmt: skip
-            self._fills[Venue.FUTURES].append(fill)
-            size = Decimal(qty) if side is buy else -Decimal(qty)
-            self._holdings[symbol] = _Holding(size, price)
+            size = fill.qty if fill.side is OrderSide.BUY else -fill.qty
+            self._holdings[fill.symbol] = _Holding(size, fill.price)
             self._log.append(
                 FuturesLogEntry(
-                    len(self._log) + 1, time_ms, symbol, "futures trade", Decimal(0), size,
-                    Decimal(0), price, price, price, Decimal(0), fill.fee or Decimal(0),
-                    fill.fill_id,
+                    len(self._log) + 1, fill.time_ms, fill.symbol, "futures trade", Decimal(0),
+                    size, Decimal(0), fill.price, fill.price, fill.price, Decimal(0),
+                    fill.fee or Decimal(0), fill.fill_id,
                 )
             )  # fmt: skip
-        for symbol, side, qty, factor, minutes in (
-            ("BTC/USD", buy, "0.1", "0.995", 12),
-            ("ETH/USD", buy, "1.5", "0.998", 8),
-        ):
-            price = self._price(symbol, mids, factor)
-            if price is None:
-                continue
-            cost = Decimal(qty) * price
-            self._fills[Venue.SPOT].append(
-                Fill(
-                    Venue.SPOT, self.new_id(), self.new_id(), symbol, side, price, Decimal(qty),
-                    now_ms - minutes * MINUTE_MS, cost * SPOT_TAKER_FEE,
-                    self._instruments[symbol].quote, Liquidity.TAKER,
-                )
-            )  # fmt: skip
-        for venue, symbol, side, order_type, qty, factor, minutes, reduce_only in (
-            (Venue.FUTURES, "PF_XBTUSD", buy, "limit", "0.02", "0.97", 9, False),
-            (Venue.FUTURES, "PF_XBTUSD", sell, "stop", "0.04", "0.93", 9, True),
-            (Venue.FUTURES, "PF_ETHUSD", buy, "limit", "0.5", "0.98", 7, False),
-            (Venue.SPOT, "BTC/USD", buy, "limit", "0.05", "0.98", 6, False),
-            (Venue.SPOT, "ETH/USD", sell, "limit", "1.0", "1.03", 5, False),
-            # Close to the market so the calm scenario fills it within a minute or so.
-            (Venue.SPOT, "SOL/USD", sell, "limit", "2", "1.0005", 2, False),
-        ):
-            price = self._price(symbol, mids, factor)
-            if price is None:
-                continue
-            stop = order_type == "stop"
-            order = Order(
-                venue, self.new_id(), symbol, side, order_type, Decimal(qty),
-                limit_price=None if stop else price, stop_price=price if stop else None,
-                time_ms=now_ms - minutes * MINUTE_MS, reduce_only=reduce_only,
-                status="untouched" if venue is Venue.FUTURES else "new",
-            )  # fmt: skip
-            self._orders[order.order_id] = order
+        self._orders = {order.order_id: order for order in seed.orders}
 
     # ----------------------------------------------------------- listeners
     def listen(self, listener: Listener) -> None:
@@ -260,6 +204,13 @@ class PracticeAccount:
             if entry.fill_id == fill_id:
                 return entry
         return None
+
+    def fill_order(self, fill_id: str) -> tuple[Decimal, str]:
+        """(the order's remaining quantity right after the fill, the order's type).
+
+        Seeded fills came from market orders that filled completely: ``(0, "market")``.
+        """
+        return self._fill_orders.get(fill_id, (Decimal(0), "market"))
 
     def mark(self, symbol: str) -> Decimal | None:
         return self._marks.get(symbol)
@@ -448,6 +399,7 @@ class PracticeAccount:
             now_ms, fee, fee_currency, liquidity, order.cl_ord_id,
         )  # fmt: skip
         self._fills[order.venue].append(fill)
+        self._fill_orders[fill.fill_id] = (order.remaining - qty, order.order_type)
         if futures:
             self._apply_futures_fill(fill, now_ms)
         self._emit(AccountEvent("fill", order.venue, fill=fill))

@@ -1,10 +1,15 @@
 """The embedded Kraken-compatible exchange: a real aiohttp server on loopback.
 
-Main port: ``/v2`` (Spot WS v2 public), ``/ws/v1`` (Futures WS v1), and the
-public REST endpoints. Auth port: ``/v2`` (Kraken's ws-auth host; public
-behaviour until the private side is added). A pump task steps the seeded
-markets at the scenario's rate and fans each step out; a housekeeping task
-sends heartbeats and futures tickers and fires the scenario's periodic faults.
+Main port: ``/v2`` (Spot WS v2 public), ``/ws/v1`` (Futures WS v1, public and
+private), the public REST endpoints and the futures private REST endpoints.
+Auth port: ``/v2`` (Kraken's ws-auth host). A pump task steps the seeded
+markets at the scenario's rate and fans each step out (every trade also goes to
+the practice account, which fills resting orders); a housekeeping task sends
+heartbeats and futures tickers, moves the account's marks, and fires the
+scenario's periodic faults.
+
+Practice credentials (:attr:`ExchangeServer.practice_credentials`) are random
+per start unless fixed by the constructor.
 """
 
 from __future__ import annotations
@@ -22,13 +27,19 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from kraken_tui.endpoints import Endpoints
-from kraken_tui.model import Instrument
+from kraken_tui.model import Instrument, Venue
+from kraken_tui.model.scaled import from_scaled
+from kraken_tui.model.secret import Credentials, Secret
 from kraken_tui.sim import rest
 from kraken_tui.sim.catalog import Catalog
 from kraken_tui.sim.futures_feed import FuturesProductFeed
+from kraken_tui.sim.futures_private import FuturesPrivateDesk, FuturesPrivateSession
+from kraken_tui.sim.futures_private_rest import add_private_routes
 from kraken_tui.sim.futures_ws import FuturesSession
 from kraken_tui.sim.market import SyntheticMarket
 from kraken_tui.sim.outbox import Outbox, SimStats, StallGate
+from kraken_tui.sim.practice import PracticeAccount
+from kraken_tui.sim.practice_keys import issue_practice_keys
 from kraken_tui.sim.scenarios import Scenario, get_scenario
 from kraken_tui.sim.spot_feed import SpotSymbolFeed
 from kraken_tui.sim.spot_ws import SpotSession, instrument_snapshot
@@ -62,6 +73,10 @@ class ExchangeServer:
         seed: int = 1,
         scenario: str = "calm",
         rate: float | None = None,
+        futures_key: str | None = None,
+        futures_secret: str | Secret | None = None,
+        spot_key: str | None = None,
+        spot_secret: str | Secret | None = None,
     ) -> None:
         self.host = host
         self._port = port
@@ -86,6 +101,28 @@ class ExchangeServer:
             )
             for listing in self.catalog.futures
         }
+        # ---- practice account and futures private side -------------------
+        self.practice_credentials: dict[Venue, Credentials] = issue_practice_keys(
+            futures_key=futures_key,
+            futures_secret=futures_secret,
+            spot_key=spot_key,
+            spot_secret=spot_secret,
+        )
+        self.account = PracticeAccount(
+            {inst.symbol: inst for inst in self.instruments},
+            {symbol: market.mid for symbol, market in self.markets.items()},
+            _now_ms(),
+            seed=seed,
+        )
+        self.futures_desk = FuturesPrivateDesk(
+            self.account,
+            self.practice_credentials[Venue.FUTURES],
+            _now_ms,
+            index_price=lambda product: self._index_source(product)(),
+            account_id=self.account.new_id(),
+        )
+        # ---- spot private side (H4b): the spot private desk is created here ----
+        # ---- end spot private side -----------------------------------------
         self._instrument_text: str | None = None
         self._connections: set[_Connection] = set()
         self._runners: list[web.AppRunner] = []
@@ -107,6 +144,9 @@ class ExchangeServer:
         main.router.add_get("/v2", self._spot_handler)
         main.router.add_get("/ws/v1", self._futures_handler)
         rest.add_routes(main, self.catalog, self.futures_feeds, _now_ms)
+        add_private_routes(main, self.futures_desk)
+        # ---- spot private routes/handlers (H4b) ----------------------------
+        # ---- end spot private routes ---------------------------------------
         auth = web.Application()
         auth.router.add_get("/v2", self._spot_handler)
         for app, port in ((main, self._port), (auth, self._auth_port)):
@@ -215,7 +255,8 @@ class ExchangeServer:
             conn_id = random.getrandbits(64)
             session = SpotSession(outbox, self.spot_feeds, self._spot_instrument_text, conn_id)
         else:
-            session = FuturesSession(outbox, self.futures_feeds)
+            private = FuturesPrivateSession(outbox, self.futures_desk)
+            session = FuturesSession(outbox, self.futures_feeds, private)
         conn = _Connection(ws, request, outbox, session)
         self._connections.add(conn)
         self.stats.connections_opened += 1
@@ -252,6 +293,21 @@ class ExchangeServer:
             spot.after_step(trades, now_ms)
         if futures is not None:
             futures.after_step(trades)
+        for trade in trades:
+            self.account.on_trade(
+                symbol,
+                from_scaled(trade.price, market.pp),
+                from_scaled(trade.qty, market.qp),
+                trade.time_ms,
+            )
+
+    def update_marks(self, now_ms: int) -> None:
+        """Give the account each product's ticker mark, then let private feeds follow."""
+        for product, feed in self.futures_feeds.items():
+            mark = feed.ticker(now_ms).mark
+            if mark is not None:
+                self.account.set_mark(product, mark)
+        self.futures_desk.tick(now_ms)
 
     def _watched(self, symbol: str) -> bool:
         feed: Any = self.spot_feeds.get(symbol) or self.futures_feeds.get(symbol)
@@ -300,6 +356,7 @@ class ExchangeServer:
                 now_ms = _now_ms()
                 for feed in self.futures_feeds.values():
                     feed.send_tickers()
+                self.update_marks(now_ms)
                 for conn in list(self._connections):
                     if isinstance(conn.session, FuturesSession):
                         conn.session.send_heartbeat(now_ms)
