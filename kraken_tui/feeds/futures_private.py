@@ -132,6 +132,7 @@ class FuturesPrivateFeed:
         self._signed = False
         self._rejected_here = False
         self._gave_up = False
+        self._drop_reason = ""
         self._flex: FuturesFlexWallet | None = None
         self._challenge_timer: asyncio.TimerHandle | None = None
 
@@ -150,6 +151,7 @@ class FuturesPrivateFeed:
     async def on_open(self, conn: ConnectionManager) -> None:
         self._signed = False
         self._rejected_here = False
+        self._drop_reason = ""
         self.confirmed.clear()
         self.account.set_private(
             Venue.FUTURES, AuthState.PENDING, "authenticating", source=self._credentials.source
@@ -166,7 +168,8 @@ class FuturesPrivateFeed:
         self.confirmed.clear()
         if not self._gave_up:
             # Last data stays on screen until the next snapshots replace it.
-            self.account.set_private(Venue.FUTURES, AuthState.PENDING, "reconnecting")
+            why = f": {self._drop_reason}" if self._drop_reason else ""
+            self.account.set_private(Venue.FUTURES, AuthState.PENDING, "reconnecting" + why)
 
     def on_stale(self) -> None:
         """Not used: no stale watchdog on this socket."""
@@ -225,7 +228,8 @@ class FuturesPrivateFeed:
         self._challenge_timer = None
         if self._signed or connection != self.conn.connections or not self.conn.connected:
             return
-        self._note(f"no challenge within {self.challenge_timeout:g}s; reconnecting")
+        self._drop_reason = f"no challenge within {self.challenge_timeout:g}s"
+        self._note(self._drop_reason)
         self.conn.drop()
 
     def _on_event(self, msg: FuturesPrivateEvent) -> None:
@@ -249,7 +253,8 @@ class FuturesPrivateFeed:
         self._rejected_here = True
         self.auth_failures += 1
         if self.auth_failures < 2:
-            self._note(f"authentication refused ({why}); retrying once with a new challenge")
+            self._drop_reason = "authentication refused, retrying once with a new challenge"
+            self._note(f"{self._drop_reason} ({why})")
             self.conn.drop()
             return
         creds = self._credentials

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
 
 from kraken_tui.model.secret import Secret
 from kraken_tui.venues.signing import sign_challenge
@@ -69,11 +70,12 @@ class ScriptedFuturesPrivate:
         self.connections.append(ws)
         number = len(self.connections)
         await ws.send(json.dumps({"event": "info", "version": 1}))
-        async for raw in ws:
-            msg = json.loads(raw)
-            self.requests.append((number, msg))
-            for reply in self._replies(number, msg):
-                await ws.send(reply)
+        with contextlib.suppress(ConnectionClosed):  # tests drop sockets on purpose
+            async for raw in ws:
+                msg = json.loads(raw)
+                self.requests.append((number, msg))
+                for reply in self._replies(number, msg):
+                    await ws.send(reply)
 
     def _replies(self, number: int, msg: dict[str, Any]) -> list[str]:
         event = msg.get("event")

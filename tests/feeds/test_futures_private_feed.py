@@ -55,6 +55,24 @@ def make_feed(
     return FuturesPrivateFeed(server.url, store, credentials(secret), **options), store
 
 
+def record_private_messages(store: MarketStore) -> list[str]:
+    """Every FUTURES private status the feed set, in order (repeats of the last one skipped)."""
+    seen: list[str] = []
+    account = store.account
+    original = account.set_private
+
+    def recording(
+        venue: Venue, state: AuthState, message: str = "", source: str | None = None
+    ) -> None:
+        entry = f"{state.value}: {message}"
+        if venue is FUT and (not seen or seen[-1] != entry):
+            seen.append(entry)
+        original(venue, state, message, source)
+
+    account.set_private = recording  # type: ignore[method-assign]
+    return seen
+
+
 def snapshots_in(store: MarketStore) -> Callable[[], bool]:
     account = store.account
     return lambda: (
@@ -220,7 +238,7 @@ async def test_balance_deltas_merge_and_never_wipe(server: ScriptedFuturesPrivat
 
 
 async def test_reconnect_requests_a_new_challenge(server: ScriptedFuturesPrivate) -> None:
-    feed, store = make_feed(server, challenge_timeout=0.3)
+    feed, store = make_feed(server, challenge_timeout=0.5)
     account = store.account
     async with running_task(feed.run()):
         await wait_for(snapshots_in(store))
@@ -248,6 +266,7 @@ async def test_wrong_secret_retries_once_then_fails_for_good(
     server: ScriptedFuturesPrivate,
 ) -> None:
     feed, store = make_feed(server, WRONG_SECRET_TEXT)
+    seen = record_private_messages(store)
     async with running_task(feed.run()) as task:
         await wait_for(task.done)
         status = store.account.private[FUT]
@@ -257,6 +276,13 @@ async def test_wrong_secret_retries_once_then_fails_for_good(
     assert len({n for n, _ in server.rejected}) == 2
     assert len({c for _, c in server.challenges}) == 2
     message = status.message
+    assert seen[:4] == [
+        "pending: connecting",
+        "pending: authenticating",
+        "pending: reconnecting: authentication refused, retrying once with a new challenge",
+        "pending: authenticating",
+    ]
+    assert seen[4:] == [f"failed: {message}"]
     assert "Futures" in message and "keyring" in message and "…" + API_KEY[-4:] in message
     assert "secret" in message
     assert store.feeds[FEED_NAME].last_error == message
@@ -315,7 +341,8 @@ async def test_benign_alerts_do_not_count(server: ScriptedFuturesPrivate) -> Non
 
 async def test_challenge_timeout_reconnects(server: ScriptedFuturesPrivate) -> None:
     server.silent.add(1)
-    feed, store = make_feed(server, challenge_timeout=0.2)
+    feed, store = make_feed(server, challenge_timeout=0.4)
+    seen = record_private_messages(store)
     async with running_task(feed.run()):
         await wait_for(lambda: len(server.connections) == 2)
         await wait_for(snapshots_in(store))
@@ -324,6 +351,13 @@ async def test_challenge_timeout_reconnects(server: ScriptedFuturesPrivate) -> N
     assert first_requests == ["challenge"]
     assert [n for n, _ in server.challenges] == [2]
     assert store.feeds[FEED_NAME].reconnects == 1
+    assert seen[:5] == [
+        "pending: connecting",
+        "pending: authenticating",
+        "pending: reconnecting: no challenge within 0.4s",
+        "pending: authenticating",
+        "ok: ",
+    ]
 
 
 async def test_malformed_frames_are_counted_not_raised(server: ScriptedFuturesPrivate) -> None:
