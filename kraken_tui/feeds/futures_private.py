@@ -23,9 +23,9 @@ from collections import deque
 from kraken_tui.feeds.account_store import AuthState
 from kraken_tui.feeds.backoff import Backoff
 from kraken_tui.feeds.connection import Clock, ConnectionManager, ConnectionSettings
-from kraken_tui.feeds.stores import MarketStore
+from kraken_tui.feeds.stores import ConnState, MarketStore
 from kraken_tui.model import Venue
-from kraken_tui.model.secret import Credentials, mask_key
+from kraken_tui.model.secret import CredentialError, Credentials, check_api_secret, mask_key
 from kraken_tui.venues.errors import FrameError
 from kraken_tui.venues.kraken_futures.private import (
     FuturesAccountLogDelta,
@@ -139,8 +139,21 @@ class FuturesPrivateFeed:
     # ------------------------------------------------------------------ control
     async def run(self) -> None:
         """Connect, authenticate and stream until cancelled; never raises for I/O or auth."""
+        creds = self._credentials
+        try:
+            check_api_secret(creds.api_secret)
+        except CredentialError as exc:
+            # A secret that cannot sign anything is refused before any connection.
+            message = (
+                f"Futures private feeds: the API secret for key {mask_key(creds.api_key)} "
+                f"from the {creds.source} cannot be used: {exc}"
+            )
+            self._gave_up = True
+            self.account.set_private(Venue.FUTURES, AuthState.FAILED, message, source=creds.source)
+            self.store.set_feed_state(FEED_NAME, ConnState.DOWN, message)
+            return
         self.account.set_private(
-            Venue.FUTURES, AuthState.PENDING, "connecting", source=self._credentials.source
+            Venue.FUTURES, AuthState.PENDING, "connecting", source=creds.source
         )
         try:
             await self.conn.run()
@@ -210,19 +223,19 @@ class FuturesPrivateFeed:
     def _on_challenge(self, msg: FuturesChallenge) -> None:
         if self._signed:
             return  # one challenge per socket; a stray second one changes nothing
-        self._cancel_timer()
-        self._signed = True
         creds = self._credentials
-        # Signed inline so no local variable holds the challenge or its signature.
-        for feed in PRIVATE_FEEDS:
-            self.conn.send(
-                private_subscribe(
-                    feed,
-                    creds.api_key,
-                    msg.message,
-                    sign_challenge(creds.api_secret, msg.message),
-                )
+        # All frames are built before anything is sent or the timer stopped: should
+        # signing fail, nothing half-subscribed stays behind and the timeout reconnects.
+        frames = [
+            private_subscribe(
+                feed, creds.api_key, msg.message, sign_challenge(creds.api_secret, msg.message)
             )
+            for feed in PRIVATE_FEEDS
+        ]
+        self._signed = True
+        self._cancel_timer()
+        for frame in frames:
+            self.conn.send(frame)
 
     def _challenge_overdue(self, connection: int) -> None:
         self._challenge_timer = None

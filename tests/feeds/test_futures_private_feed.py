@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from kraken_tui.feeds import futures_private
 from kraken_tui.feeds.account_store import AuthState
 from kraken_tui.feeds.futures_private import FEED_NAME, PRIVATE_FEEDS, FuturesPrivateFeed
 from kraken_tui.feeds.stores import ConnState, MarketStore
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Liquidity, OrderSide
 from kraken_tui.model.secret import Credentials, Secret
+from kraken_tui.venues.signing import sign_challenge
 from tests.feeds.conftest import quick_backoff
 from tests.feeds.scripted import running_task
 from tests.feeds.scripted_futures_private import (
@@ -395,3 +397,41 @@ async def test_status_names_the_credential_source(
     async with running_task(feed.run()):
         await wait_for(snapshots_in(store))
         assert store.account.private[FUT].source == source
+
+
+async def test_a_secret_that_is_not_base64_fails_before_connecting(
+    server: ScriptedFuturesPrivate,
+) -> None:
+    canary = "not-base64-CANARY-secret!"
+    feed, store = make_feed(server, canary)
+    await feed.run()  # returns at once: nothing to retry
+    status = store.account.private[FUT]
+    assert status.state is AuthState.FAILED and "not valid base64" in status.message
+    assert store.feeds[FEED_NAME].state is ConnState.DOWN
+    assert server.connections == []
+    assert canary not in status.message and canary not in store.feeds[FEED_NAME].last_error
+
+
+async def test_a_signing_failure_sends_nothing_and_reconnects(
+    server: ScriptedFuturesPrivate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def broken_sign(secret: Secret, challenge: str) -> str:
+        calls.append(challenge)
+        if len(calls) == 1:
+            raise RuntimeError("signing exploded")
+        return sign_challenge(secret, challenge)
+
+    monkeypatch.setattr(futures_private, "sign_challenge", broken_sign)
+    feed, store = make_feed(server, challenge_timeout=0.4)
+    async with running_task(feed.run()):
+        await wait_for(snapshots_in(store))
+    assert server.subscribes(1) == []  # no half-built subscription went out
+    assert [n for n, _ in server.challenges] == [1, 2]
+    assert {s["original_challenge"] for s in server.subscribes(2)} == {server.challenges[1][1]}
+    assert server.rejected == []
+    assert store.feeds[FEED_NAME].malformed == 1
+    for _, challenge in server.challenges:
+        assert challenge not in store.feeds[FEED_NAME].last_error
+        assert challenge not in store.account.private[FUT].message
