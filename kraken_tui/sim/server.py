@@ -42,6 +42,7 @@ from kraken_tui.sim.practice import PracticeAccount
 from kraken_tui.sim.practice_keys import issue_practice_keys
 from kraken_tui.sim.scenarios import Scenario, get_scenario
 from kraken_tui.sim.spot_feed import SpotSymbolFeed
+from kraken_tui.sim.spot_private import SpotPrivateDesk
 from kraken_tui.sim.spot_ws import SpotSession, instrument_snapshot
 
 PUMP_INTERVAL = 0.01
@@ -122,6 +123,7 @@ class ExchangeServer:
             account_id=self.account.new_id(),
         )
         # ---- spot private side (H4b): the spot private desk is created here ----
+        self.spot_desk = SpotPrivateDesk(self.account, self.practice_credentials[Venue.SPOT])
         # ---- end spot private side -----------------------------------------
         self._instrument_text: str | None = None
         self._connections: set[_Connection] = set()
@@ -146,9 +148,10 @@ class ExchangeServer:
         rest.add_routes(main, self.catalog, self.futures_feeds, _now_ms)
         add_private_routes(main, self.futures_desk)
         # ---- spot private routes/handlers (H4b) ----------------------------
+        self.spot_desk.add_rest_routes(main)
         # ---- end spot private routes ---------------------------------------
         auth = web.Application()
-        auth.router.add_get("/v2", self._spot_handler)
+        auth.router.add_get("/v2", self._spot_auth_handler)
         for app, port in ((main, self._port), (auth, self._auth_port)):
             runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
             await runner.setup()
@@ -238,6 +241,10 @@ class ExchangeServer:
     async def _spot_handler(self, request: web.Request) -> web.StreamResponse:
         return await self._serve(request, "spot")
 
+    async def _spot_auth_handler(self, request: web.Request) -> web.StreamResponse:
+        # The auth port is Kraken's ws-auth host: public channels plus the spot private ones.
+        return await self._serve(request, "spot", spot_private=True)
+
     async def _futures_handler(self, request: web.Request) -> web.StreamResponse:
         return await self._serve(request, "futures")
 
@@ -246,7 +253,9 @@ class ExchangeServer:
             self._instrument_text = instrument_snapshot(self.spot_feeds)
         return self._instrument_text
 
-    async def _serve(self, request: web.Request, venue: str) -> web.StreamResponse:
+    async def _serve(
+        self, request: web.Request, venue: str, *, spot_private: bool = False
+    ) -> web.StreamResponse:
         ws = web.WebSocketResponse(autoping=True, compress=False, timeout=0.5, max_msg_size=1 << 20)
         await ws.prepare(request)
         outbox = Outbox(ws, venue, self.gate, self.stats)
@@ -254,6 +263,8 @@ class ExchangeServer:
         if venue == "spot":
             conn_id = random.getrandbits(64)
             session = SpotSession(outbox, self.spot_feeds, self._spot_instrument_text, conn_id)
+            if spot_private:
+                self.spot_desk.attach(session)
         else:
             private = FuturesPrivateSession(outbox, self.futures_desk)
             session = FuturesSession(outbox, self.futures_feeds, private)
@@ -270,6 +281,8 @@ class ExchangeServer:
                     session.bad_frames += 1
         finally:
             self.stats.bad_frames += session.bad_frames
+            if spot_private and isinstance(session, SpotSession):
+                self.spot_desk.detach(session)
             session.close()
             outbox.close()
             self._connections.discard(conn)
@@ -349,7 +362,9 @@ class ExchangeServer:
             now = time.monotonic()
             for conn in list(self._connections):
                 session = conn.session
-                if isinstance(session, SpotSession) and session.heartbeat_due(now):
+                if isinstance(session, SpotSession) and (
+                    session.heartbeat_due(now) or self.spot_desk.heartbeat_due(session, now)
+                ):
                     session.send_heartbeat()
             if now >= next_ticker:
                 next_ticker = now + 1.0
