@@ -31,6 +31,7 @@ from aiohttp import WSMsgType, web
 from kraken_tui.model import TradeSide, Venue
 from kraken_tui.model.account import Balance, Fill, Liquidity, Order
 from kraken_tui.model.secret import Credentials, Secret
+from kraken_tui.sim import ExchangeServer
 from kraken_tui.sim.outbox import Outbox, SimStats, StallGate
 from kraken_tui.sim.practice import AccountEvent, Listener, PracticeAccount
 from kraken_tui.sim.spot_private import SpotPrivateDesk
@@ -546,3 +547,99 @@ def test_close_unlistens() -> None:
     assert len(account.listeners) == 1
     desk.close()
     assert account.listeners == []
+
+
+# --------------------------------------------------- the real exchange
+async def exchange_token(exchange: ExchangeServer) -> str:
+    creds = exchange.practice_credentials[Venue.SPOT]
+    reply = await post_token(
+        exchange.urls.rest, next(_NONCES), key=creds.api_key, secret=creds.api_secret.reveal()
+    )
+    assert reply["error"] == []
+    token: str = reply["result"]["token"]
+    return token
+
+
+async def test_exchange_rejects_a_bad_signature(exchange: ExchangeServer) -> None:
+    creds = exchange.practice_credentials[Venue.SPOT]
+    reply = await post_token(exchange.urls.rest, next(_NONCES), key=creds.api_key)
+    assert reply == {"error": ["EAPI:Invalid signature"]}
+
+
+async def test_exchange_executions_and_balances_follow_a_forced_fill(
+    exchange: ExchangeServer,
+) -> None:
+    token = await exchange_token(exchange)
+    client = await WsClient.connect(exchange.urls.spot_auth_ws)
+    ack = await subscribe(
+        client, {"channel": "executions", "token": token, "snap_orders": True, "snap_trades": True}
+    )
+    assert ack["success"] is True
+    snap = await client.recv_until(channel("executions"))
+    assert (snap["type"], snap["sequence"]) == ("snapshot", 1)
+    trades = [r for r in snap["data"] if r["exec_type"] == "trade"]
+    orders = [r for r in snap["data"] if r["exec_type"] == "new"]
+    assert {t["symbol"] for t in trades} >= {"BTC/USD", "ETH/USD"}
+    assert all(t["exec_id"] and t["fees"][0]["asset"] == "USD" for t in trades)
+    (btc,) = [o for o in orders if o["symbol"] == "BTC/USD"]
+    assert (btc["side"], btc["order_type"], btc["order_status"]) == ("buy", "limit", "new")
+    assert btc["order_qty"] == "0.05"
+    assert (await subscribe(client, {"channel": "balances", "token": token}))["success"]
+    balances = await client.recv_until(channel("balances"))
+    assert balances["type"] == "snapshot"
+    before = {b["asset"]: D(b["balance"]) for b in balances["data"]}
+    assert before["USD"] == D(25000) and before["BTC"] == D("0.5")
+
+    limit = D(btc["limit_price"])
+    exchange.account.on_trade("BTC/USD", limit, D("0.02"), 1_800_000_000_000)
+    # Background market trades may fill other seeded orders first; every executions
+    # message up to ours must still number on by one from the snapshot.
+    seen: list[dict[str, Any]] = []
+
+    def executions_until_ours(msg: dict[str, Any]) -> bool:
+        if msg.get("channel") != "executions":
+            return False
+        seen.append(msg)
+        return bool(msg["data"][0]["order_id"] == btc["order_id"])
+
+    ours = await client.recv_until(executions_until_ours)
+    (t,) = ours["data"]
+    assert [m["sequence"] for m in seen] == list(range(2, 2 + len(seen)))
+    assert (t["exec_type"], t["order_status"]) == ("trade", "partially_filled")
+    assert D(t["last_qty"]) == D("0.02") and D(t["last_price"]) == limit
+    assert D(t["cum_qty"]) == D("0.02") and t["liquidity_ind"] == "m"
+    fee = D(t["fees"][0]["qty"])
+    assert fee == D("0.02") * limit * D("0.0016")
+    ledger = await client.collect(
+        lambda m: m.get("channel") == "balances" and m["data"][0]["ref_id"] == t["exec_id"], 2
+    )
+    await client.close()
+    assert ledger[1]["sequence"] == ledger[0]["sequence"] + 1
+    entries = {m["data"][0]["asset"]: m["data"][0] for m in ledger}
+    assert D(entries["BTC"]["amount"]) == D("0.02")
+    assert D(entries["BTC"]["balance"]) == D("0.52")
+    assert D(entries["USD"]["amount"]) == -D("0.02") * limit
+    assert D(entries["USD"]["fee"]) == fee
+    assert D(entries["USD"]["balance"]) == D(25000) - D("0.02") * limit - fee
+
+
+async def test_exchange_auth_socket_serves_public_channels_and_heartbeats(
+    exchange: ExchangeServer,
+) -> None:
+    token = await exchange_token(exchange)
+    client = await WsClient.connect(exchange.urls.spot_auth_ws)
+    assert (await subscribe(client, {"channel": "balances", "token": token}))["success"]
+    # A private subscription alone earns heartbeats (clients watch for silence).
+    await client.recv_until(channel("heartbeat"), within=5)
+    ticker = await subscribe(client, {"channel": "ticker", "symbol": ["BTC/USD"]})
+    await client.recv_until(channel("ticker"))
+    await client.close()
+    assert ticker["success"] is True and ticker["result"]["symbol"] == "BTC/USD"
+
+
+async def test_private_channel_on_the_public_port_is_refused(exchange: ExchangeServer) -> None:
+    token = await exchange_token(exchange)
+    client = await WsClient.connect(exchange.urls.spot_ws)
+    ack = await subscribe(client, {"channel": "executions", "token": token})
+    await client.close()
+    assert ack["success"] is False and ack["error"]
