@@ -82,6 +82,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--theme", metavar="NAME", help="colour theme (default: kraken-dark)")
     parser.add_argument(
+        "--keys-from-env",
+        action="store_true",
+        help="read API keys from environment variables instead of the OS keyring, for this "
+        "run only: KRAKEN_TUI_LIVE_FUTURES_API_KEY / ..._API_SECRET (and _SPOT_); with "
+        "--exchange, KRAKEN_TUI_SIM_FUTURES_API_KEY and so on",
+    )
+    parser.add_argument(
+        "--log-file",
+        metavar="PATH",
+        help="write a log (connections, errors) to PATH; secrets and tokens are masked",
+    )
+    parser.add_argument(
         "--seed", type=int, default=1, help="embedded exchange: market seed (default: 1)"
     )
     parser.add_argument(
@@ -158,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         theme=args.theme,
         seed=args.seed,
         scenario=args.scenario,
+        keys_from_env=args.keys_from_env,
+        log_file=args.log_file,
     )
 
 

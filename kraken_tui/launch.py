@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kraken_tui.endpoints import Endpoints
+    from kraken_tui.model import Venue
+    from kraken_tui.model.secret import Credentials
     from kraken_tui.sim.server import ExchangeServer
 
 
@@ -34,6 +36,13 @@ class EmbeddedExchange:
         if self._server is None:
             raise RuntimeError("embedded exchange not started")
         return self._server.urls
+
+    @property
+    def credentials(self) -> dict[Venue, Credentials]:
+        """The practice API keys the exchange issued (the app uses them without set-up)."""
+        if self._server is None:
+            raise RuntimeError("embedded exchange not started")
+        return dict(self._server.practice_credentials)
 
     def start(self, timeout: float = 10.0) -> Endpoints:
         self._thread = threading.Thread(target=self._run, name="embedded-exchange", daemon=True)

@@ -1,4 +1,5 @@
-"""The live :class:`~kraken_tui.feeds.session.MarketSession`: both public feeds, one store.
+"""The live :class:`~kraken_tui.feeds.session.MarketSession`: both public feeds, the
+private feeds of whichever venues have credentials, one store.
 
 The selected market gets its book, ticker and trade subscriptions ("linked"
 panes). Switching market drops the old book and trades, keeps the tickers of a
@@ -13,14 +14,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 
 from kraken_tui.endpoints import Endpoints
 from kraken_tui.feeds.backoff import Backoff
 from kraken_tui.feeds.futures_public import FuturesPublicFeed, InstrumentLoader
+from kraken_tui.feeds.private_session import PrivateFeeds
 from kraken_tui.feeds.session import DEPTHS, Selection
 from kraken_tui.feeds.spot_public import SpotPublicFeed
 from kraken_tui.feeds.stores import MarketKey, MarketStore
 from kraken_tui.model import Venue
+from kraken_tui.model.secret import Credentials
 
 DEFAULT_SELECTION = Selection(Venue.SPOT, "BTC/USD", 25)
 RECENT_TICKERS = 6
@@ -45,6 +49,9 @@ class LiveMarketSession:
         spot_backoff: Backoff | None = None,
         futures_backoff: Backoff | None = None,
         load_futures_instruments: InstrumentLoader | None = None,
+        credentials: Mapping[Venue, Credentials] | None = None,
+        credential_notes: Mapping[Venue, str] | None = None,
+        private_backoff: Callable[[], Backoff] | None = None,
     ) -> None:
         self.store = store if store is not None else MarketStore()
         self.endpoints = endpoints
@@ -65,6 +72,13 @@ class LiveMarketSession:
             backoff=futures_backoff,
             load_instruments=load_futures_instruments,
         )
+        self.private = PrivateFeeds(
+            endpoints,
+            self.store,
+            credentials or {},
+            credential_notes,
+            backoff=private_backoff,
+        )
         self.recent_tickers = recent_tickers
         self._recent: OrderedDict[MarketKey, None] = OrderedDict()
         self._selection = _normalised(_checked(initial))
@@ -76,10 +90,11 @@ class LiveMarketSession:
         return self._selection
 
     async def run(self) -> None:
-        """Run both feeds until cancelled; a feed that is DOWN for good leaves the other."""
+        """Run every feed until cancelled; a feed that is DOWN for good leaves the others."""
         tasks = [
             asyncio.create_task(self.spot.run(), name="feed:spot"),
             asyncio.create_task(self.futures.run(), name="feed:futures"),
+            asyncio.create_task(self.private.run(), name="feed:private"),
         ]
         try:
             await asyncio.gather(*tasks)

@@ -1,15 +1,23 @@
-"""Starts the dashboard for the command line: endpoints, embedded exchange, session, app."""
+"""Starts the dashboard for the command line: endpoints, embedded exchange, credentials,
+session, app.
+
+Credentials are resolved here, before the app takes the terminal, so a keyring
+unlock prompt never fights the TUI for the screen.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from kraken_tui.endpoints import LIVE, Endpoints, from_exchange_url
 from kraken_tui.feeds.session import Selection
 from kraken_tui.launch import EmbeddedExchange
 from kraken_tui.model import Venue
+from kraken_tui.model.secret import CredentialError, Credentials, Secret, check_api_secret
 
 ENV_LABELS = {"sim": "SIM", "live": "LIVE"}
 
@@ -24,6 +32,8 @@ def run_dashboard(
     theme: str | None,
     seed: int,
     scenario: str,
+    keys_from_env: bool = False,
+    log_file: str | None = None,
 ) -> int:
     """Run the dashboard until the user quits; returns the process exit status."""
     exchange: EmbeddedExchange | None = None
@@ -40,11 +50,24 @@ def run_dashboard(
         print(f"kraken-tui: {exc}", file=sys.stderr)
         return 2
 
+    credentials: dict[Venue, Credentials]
+    notes: dict[Venue, str]
+    if exchange is not None:
+        credentials, notes = exchange.credentials, {}
+    elif exchange_url:
+        credentials, notes = sim_credentials_from_env(os.environ if keys_from_env else None)
+    else:
+        credentials, notes = keyring_credentials(env, from_env=keys_from_env)
+    if log_file:
+        start_log(Path(log_file), credentials)
+
     from kraken_tui.feeds.market_session import LiveMarketSession
     from kraken_tui.ui.app import KrakenApp
 
     initial = Selection(Venue(venue), symbol.upper() if venue == "futures" else symbol, depth)
-    session = LiveMarketSession(endpoints, initial=initial)
+    session = LiveMarketSession(
+        endpoints, initial=initial, credentials=credentials, credential_notes=notes
+    )
     # A running `kraken-tui sim` is the embedded exchange, whatever --env says.
     label = "SIM" if exchange_url else ENV_LABELS[env]
     try:
@@ -53,6 +76,65 @@ def run_dashboard(
         if exchange is not None:
             exchange.stop()
     return 0
+
+
+def keyring_credentials(
+    env: str, *, from_env: bool
+) -> tuple[dict[Venue, Credentials], dict[Venue, str]]:
+    """Each venue's keys for ``env`` from the OS keyring (or the environment, if opted in),
+    and for a venue without keys the reason, in words a user can act on."""
+    from kraken_tui.credentials import load_credentials
+
+    credentials: dict[Venue, Credentials] = {}
+    notes: dict[Venue, str] = {}
+    for venue in Venue:
+        lookup = load_credentials(env, venue.value, from_env=from_env)
+        if lookup.credentials is not None:
+            credentials[venue] = lookup.credentials
+        else:
+            notes[venue] = lookup.message
+    return credentials, notes
+
+
+def sim_credentials_from_env(
+    environ: Mapping[str, str] | None,
+) -> tuple[dict[Venue, Credentials], dict[Venue, str]]:
+    """Practice keys of an external ``kraken-tui sim``: only from the environment, on request.
+
+    ``kraken-tui sim`` prints them; set ``KRAKEN_TUI_SIM_<VENUE>_API_KEY`` and
+    ``..._API_SECRET`` and pass ``--keys-from-env``.
+    """
+    credentials: dict[Venue, Credentials] = {}
+    notes: dict[Venue, str] = {}
+    for venue in Venue:
+        key_var = f"KRAKEN_TUI_SIM_{venue.value.upper()}_API_KEY"
+        secret_var = f"KRAKEN_TUI_SIM_{venue.value.upper()}_API_SECRET"
+        if environ is None:
+            notes[venue] = (
+                f"no keys for this exchange: copy {venue.value}_api_key/_secret from "
+                f"`kraken-tui sim` into {key_var} and {secret_var}, and pass --keys-from-env"
+            )
+            continue
+        key, secret = environ.get(key_var, ""), Secret(environ.get(secret_var, ""))
+        if not key or not secret:
+            notes[venue] = f"--keys-from-env: {key_var} and {secret_var} are not both set"
+            continue
+        try:
+            check_api_secret(secret)
+        except CredentialError as exc:
+            notes[venue] = f"{secret_var}: {exc}"
+            continue
+        credentials[venue] = Credentials(key, secret, source="environment")
+    return credentials, notes
+
+
+def start_log(path: Path, credentials: Mapping[Venue, Credentials]) -> None:
+    """Open the log file and teach its redactor the secrets in play."""
+    from kraken_tui.logs import register_secret, setup_log_file
+
+    for creds in credentials.values():
+        register_secret(creds.api_secret)
+    setup_log_file(path)
 
 
 def run_screenshots(out: str) -> int:
