@@ -6,6 +6,8 @@ auth port only, extends each :class:`~kraken_tui.sim.spot_ws.SpotSession` with t
 two private channels (§1.10, §1.11). Public channels keep working on the same
 socket: requests for any other channel go to the session's own handlers.
 
+Token issue and the REST checks live in :mod:`kraken_tui.sim.spot_tokens`.
+
 The desk listens to the :class:`~kraken_tui.sim.practice.PracticeAccount` and
 turns spot :class:`~kraken_tui.sim.practice.AccountEvent` s into execution
 reports and ledger entries: placement gives ``pending_new`` then ``new``, a fill
@@ -15,19 +17,14 @@ message about an order to a connection carries the order's full description;
 later ones are sparse. Every private subscription numbers its messages from 1.
 
 A missing, unknown or expired token is refused with ``ESession:Invalid session``
-(the text Kraken's auth socket uses for a bad session token).
+(what Kraken's WebSocket API has been seen answering to a bad token; the v2
+docs name no text).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
-import os
 import random
 import time
-import urllib.parse
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,22 +37,15 @@ from kraken_tui.model import Venue
 from kraken_tui.model.account import Fill, Order
 from kraken_tui.model.secret import Credentials
 from kraken_tui.sim.practice import AccountEvent, PracticeAccount
+from kraken_tui.sim.spot_tokens import TokenIssuer
 from kraken_tui.sim.spot_ws import Handler, SpotSession
 from kraken_tui.venues.kraken_spot import private_server as enc
 from kraken_tui.venues.kraken_spot.server import encode_error_ack
-from kraken_tui.venues.signing import spot_api_sign
 from kraken_tui.venues.timefmt import ms_to_rfc3339, now_rfc3339
-
-TOKEN_PATH = "/0/private/GetWebSocketsToken"
-TOKEN_LIFETIME = 900.0
-"""Seconds a token stays usable before a connection holds a private subscription with it."""
 
 PRIVATE_CHANNELS = ("executions", "balances")
 SNAPSHOT_FILLS = 50
 
-INVALID_KEY = "EAPI:Invalid key"
-INVALID_SIGNATURE = "EAPI:Invalid signature"
-INVALID_NONCE = "EAPI:Invalid nonce"
 INVALID_ARGUMENTS = "EGeneral:Invalid arguments"
 INVALID_SESSION = "ESession:Invalid session"
 ALREADY_SUBSCRIBED = "Already subscribed"
@@ -93,12 +83,6 @@ class _Client:
 
 
 @dataclass
-class _Token:
-    issued: float
-    holders: set[_Client] = field(default_factory=set)
-
-
-@dataclass
 class _OrderState:
     """What the desk knows of one spot order: its last description and fills so far."""
 
@@ -118,10 +102,7 @@ class SpotPrivateDesk:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._account = account
-        self._credentials = credentials
-        self._clock = clock
-        self._last_nonce = 0
-        self._tokens: dict[str, _Token] = {}
+        self.tokens = TokenIssuer(credentials, clock=clock)
         self._clients: dict[SpotSession, _Client] = {}
         self._orders: dict[str, _OrderState] = {}
         self._recent_fills: OrderedDict[str, Fill] = OrderedDict()
@@ -139,55 +120,7 @@ class SpotPrivateDesk:
     # ------------------------------------------------------------ REST
     def add_rest_routes(self, app: web.Application) -> None:
         """Register ``POST /0/private/GetWebSocketsToken`` on ``app``."""
-        app.router.add_post(TOKEN_PATH, self._get_token)
-
-    async def _get_token(self, request: web.Request) -> web.Response:
-        body = await request.text()
-        error = self._check_request(
-            request.headers.get("API-Key", ""),
-            request.headers.get("API-Sign", ""),
-            body,
-            request.content_type,
-        )
-        if error is not None:
-            text = enc.encode_rest_error(error)
-        else:
-            text = enc.encode_token_result(self.issue_token(), int(TOKEN_LIFETIME))
-        return web.Response(text=text, content_type="application/json")
-
-    def _check_request(
-        self, api_key: str, api_sign: str, body: str, content_type: str
-    ) -> str | None:
-        """Kraken's checks in Kraken's order: key, signature, then nonce."""
-        if not hmac.compare_digest(
-            api_key.encode("utf-8"), self._credentials.api_key.encode("utf-8")
-        ):
-            return INVALID_KEY
-        nonce = _nonce_of(body, content_type)
-        expected = spot_api_sign(self._credentials.api_secret, TOKEN_PATH, nonce or "", body)
-        if not hmac.compare_digest(expected.encode("ascii"), api_sign.encode("utf-8")):
-            return INVALID_SIGNATURE
-        if nonce is None or int(nonce) <= self._last_nonce:
-            return INVALID_NONCE
-        self._last_nonce = int(nonce)
-        return None
-
-    def issue_token(self) -> str:
-        """A fresh WebSocket token (also what a successful REST call returns)."""
-        now = self._clock()
-        for text, token in list(self._tokens.items()):
-            if not self._usable(token, now):
-                del self._tokens[text]
-        text = base64.b64encode(os.urandom(32)).decode("ascii").rstrip("=")
-        self._tokens[text] = _Token(now)
-        return text
-
-    def _usable(self, token: _Token, now: float) -> bool:
-        return bool(token.holders) or now - token.issued < TOKEN_LIFETIME
-
-    def token_valid(self, text: object) -> bool:
-        token = self._tokens.get(text) if isinstance(text, str) else None
-        return token is not None and self._usable(token, self._clock())
+        self.tokens.add_rest_routes(app)
 
     # --------------------------------------------------------- sessions
     def attach(self, session: SpotSession) -> None:
@@ -212,9 +145,7 @@ class SpotPrivateDesk:
         if client is None:
             return
         for text in client.tokens():
-            token = self._tokens.get(text)
-            if token is not None:
-                token.holders.discard(client)
+            self.tokens.release(text, client)
         client.executions = client.balances = None
 
     def heartbeat_due(self, session: SpotSession, now: float) -> bool:
@@ -243,7 +174,7 @@ class SpotPrivateDesk:
             outbox.put(encode_error_ack(error, method=reply_method, req_id=req_id, time_in=time_in))
 
         token = params.get("token")
-        if not self.token_valid(token):
+        if not self.tokens.valid(token):
             fail(INVALID_SESSION)
             return
         assert isinstance(token, str)
@@ -302,11 +233,9 @@ class SpotPrivateDesk:
             client.balances = sub
         after = client.tokens()
         for text in before - after:
-            token = self._tokens.get(text)
-            if token is not None:
-                token.holders.discard(client)
+            self.tokens.release(text, client)
         for text in after:
-            self._tokens[text].holders.add(client)
+            self.tokens.hold(text, client)
 
     # --------------------------------------------------------- snapshot
     def _snapshot(self, client: _Client, orders: bool, trades: bool) -> list[enc.Report]:
@@ -314,7 +243,8 @@ class SpotPrivateDesk:
         fills = self._account.fills(Venue.SPOT)
         open_orders = self._account.open_orders(Venue.SPOT)
         if trades:
-            reports.extend(self._fill_history(fills, {o.order_id: o for o in open_orders}))
+            open_by_id = {o.order_id: o for o in open_orders}
+            reports.extend(enc.fill_history(fills, open_by_id, SNAPSHOT_FILLS))
         if orders:
             for order in open_orders:
                 state = self._orders.get(order.order_id)
@@ -324,34 +254,6 @@ class SpotPrivateDesk:
                     cost = _cum_of(order, fills)[1]
                 reports.append(enc.open_order_report(order, cost, order.time_ms))
                 client.known.add(order.order_id)
-        return reports
-
-    def _fill_history(self, fills: list[Fill], open_orders: dict[str, Order]) -> list[enc.Report]:
-        """The last fills as ``trade`` reports, each with its order's totals at the time."""
-        cum: dict[str, tuple[Decimal, Decimal]] = {}
-        last_of: dict[str, int] = {}
-        for index, fill in enumerate(fills):
-            last_of[fill.order_id] = index
-        start = max(0, len(fills) - SNAPSHOT_FILLS)
-        reports = []
-        for index, fill in enumerate(fills):
-            qty, cost = cum.get(fill.order_id, (Decimal(0), Decimal(0)))
-            qty, cost = qty + fill.qty, cost + fill.qty * fill.price
-            cum[fill.order_id] = (qty, cost)
-            if index < start:
-                continue
-            done = fill.order_id not in open_orders and last_of[fill.order_id] == index
-            order = open_orders.get(fill.order_id)
-            reports.append(
-                enc.trade_report(
-                    fill,
-                    _trade_id(fill.fill_id),
-                    "filled" if done else "partially_filled",
-                    qty,
-                    cost,
-                    order.order_type if order is not None else "limit",
-                )
-            )
         return reports
 
     # ----------------------------------------------------------- events
@@ -407,7 +309,7 @@ class SpotPrivateDesk:
         done = order is not None and state.cum_qty >= order.qty
         report = enc.trade_report(
             fill,
-            _trade_id(fill.fill_id),
+            enc.trade_id_of(fill.fill_id),
             "filled" if done else "partially_filled",
             state.cum_qty,
             state.cum_cost,
@@ -479,26 +381,10 @@ class SpotPrivateDesk:
             client.session.outbox.put(text)
 
     def _ledger_id(self) -> str:
-        return _kraken_id(self._ids, "L")
+        return enc.kraken_id(self._ids, "L")
 
 
 # ---------------------------------------------------------------- helpers
-_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-
-
-def _kraken_id(rng: random.Random, prefix: str) -> str:
-    """An id in Kraken's ``XXXXXX-XXXXX-XXXXXX`` form starting with ``prefix``."""
-    chars = prefix + "".join(rng.choice(_ID_ALPHABET) for _ in range(15 - len(prefix)))
-    return f"{chars[:6]}-{chars[6:11]}-{chars[11:]}"
-
-
-def _trade_id(fill_id: str) -> int:
-    """Kraken's integer ``trade_id``: the fill id itself when numeric, else a stable hash."""
-    if fill_id.isdigit():
-        return int(fill_id)
-    return int.from_bytes(hashlib.blake2b(fill_id.encode(), digest_size=6).digest(), "big")
-
-
 def _cum_of(order: Order, fills: list[Fill]) -> tuple[Decimal, Decimal]:
     """An order's filled quantity and cost, from its fills where they account for it."""
     own = [f for f in fills if f.order_id == order.order_id]
@@ -508,23 +394,3 @@ def _cum_of(order: Order, fills: list[Fill]) -> tuple[Decimal, Decimal]:
         # Seeded fills may not cover the order; price the rest at its limit.
         cost += (order.filled - qty) * (order.limit_price or Decimal(0))
     return order.filled, cost
-
-
-def _nonce_of(body: str, content_type: str) -> str | None:
-    """The body's ``nonce`` as decimal text (form or JSON body), or None."""
-    value: object
-    if content_type == "application/json" or body.lstrip().startswith("{"):
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            return None
-        value = parsed.get("nonce") if isinstance(parsed, dict) else None
-    else:
-        value = urllib.parse.parse_qs(body, keep_blank_values=True).get("nonce", [None])[0]
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int) and value > 0:
-        return str(value)
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return value
-    return None

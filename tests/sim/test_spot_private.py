@@ -36,6 +36,7 @@ from kraken_tui.sim.outbox import Outbox, SimStats, StallGate
 from kraken_tui.sim.practice import AccountEvent, Listener, PracticeAccount
 from kraken_tui.sim.spot_private import SpotPrivateDesk
 from kraken_tui.sim.spot_ws import SpotSession
+from kraken_tui.venues.kraken_spot.private_server import body_nonce
 from tests.sim.wsclient import WsClient, is_ack
 
 API_KEY = "practice-spot-key"
@@ -253,6 +254,23 @@ async def test_nonce_must_rise(server: DeskServer) -> None:
     bad = await post_token(server.base, 600, secret=base64.b64encode(b"x" * 64).decode())
     assert bad == {"error": ["EAPI:Invalid signature"]}
     assert (await post_token(server.base, 600))["error"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "nonce"),
+    [
+        ("nonce=1616492376594&pair=XBTUSD", "application/x-www-form-urlencoded", "1616492376594"),
+        ('{"nonce": 42}', "application/json", "42"),
+        ('{"nonce": "43"}', "text/plain", "43"),
+        ('{"nonce": 1.5}', "application/json", None),
+        ('{"nonce": true}', "application/json", None),
+        ("{not json", "application/json", None),
+        ("pair=XBTUSD", "application/x-www-form-urlencoded", None),
+        ("nonce=-5", "application/x-www-form-urlencoded", None),
+    ],
+)
+def test_body_nonce(body: str, content_type: str, nonce: str | None) -> None:
+    assert body_nonce(body, content_type) == nonce
 
 
 # ------------------------------------------------------------------ WS

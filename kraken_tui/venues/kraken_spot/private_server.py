@@ -12,6 +12,10 @@ an order, as Kraken does) before :func:`encode_executions` frames them.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import random
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -157,6 +161,47 @@ def trade_report(
     return report
 
 
+def fill_history(
+    fills: Sequence[Fill], open_orders: Mapping[str, Order], limit: int
+) -> list[Report]:
+    """The last ``limit`` of ``fills`` (oldest first) as ``trade`` reports, each with
+    its order's totals at that fill; the last fill of an order no longer open is
+    reported ``filled``."""
+    last_of = {fill.order_id: index for index, fill in enumerate(fills)}
+    cum: dict[str, tuple[Decimal, Decimal]] = {}
+    start = max(0, len(fills) - limit)
+    reports = []
+    for index, fill in enumerate(fills):
+        qty, cost = cum.get(fill.order_id, (Decimal(0), Decimal(0)))
+        qty, cost = qty + fill.qty, cost + fill.qty * fill.price
+        cum[fill.order_id] = (qty, cost)
+        if index < start:
+            continue
+        order = open_orders.get(fill.order_id)
+        done = order is None and last_of[fill.order_id] == index
+        status = "filled" if done else "partially_filled"
+        order_type = order.order_type if order is not None else "limit"
+        reports.append(trade_report(fill, trade_id_of(fill.fill_id), status, qty, cost, order_type))
+    return reports
+
+
+# ------------------------------------------------------------------ ids
+_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def kraken_id(rng: random.Random, prefix: str) -> str:
+    """An id in Kraken's ``XXXXXX-XXXXX-XXXXXX`` form starting with ``prefix``."""
+    chars = prefix + "".join(rng.choice(_ID_ALPHABET) for _ in range(15 - len(prefix)))
+    return f"{chars[:6]}-{chars[6:11]}-{chars[11:]}"
+
+
+def trade_id_of(fill_id: str) -> int:
+    """Kraken's integer ``trade_id``: the fill id itself when numeric, else a stable hash."""
+    if fill_id.isdigit():
+        return int(fill_id)
+    return int.from_bytes(hashlib.blake2b(fill_id.encode(), digest_size=6).digest(), "big")
+
+
 # ------------------------------------------------------------ messages
 def encode_executions(reports: Sequence[Report], *, snapshot: bool, sequence: int) -> str:
     """One ``executions`` message."""
@@ -250,6 +295,27 @@ def encode_private_ack(
 
 
 # ---------------------------------------------------------------- REST
+def body_nonce(body: str, content_type: str) -> str | None:
+    """The ``nonce`` of a private REST body (form ``nonce=...`` or JSON
+    ``{"nonce": ...}``) as decimal text, or None when absent or not a positive integer."""
+    value: object
+    if content_type == "application/json" or body.lstrip().startswith("{"):
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return None
+        value = parsed.get("nonce") if isinstance(parsed, dict) else None
+    else:
+        value = urllib.parse.parse_qs(body, keep_blank_values=True).get("nonce", [None])[0]
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and value > 0:
+        return str(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return value
+    return None
+
+
 def encode_rest_error(*errors: str) -> str:
     """A spot REST failure: ``{"error": [...]}`` (Kraken answers HTTP 200)."""
     return dump({"error": list(errors)})
