@@ -45,6 +45,14 @@ def redact(text: str) -> str:
     return _SENSITIVE_HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
 
 
+class NoFrameDumps(logging.Filter):
+    """Drops websockets' DEBUG records: they dump frames, cut in the middle with "...",
+    so a token's tail could slip past any pattern. Connection-level records stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name.startswith("websockets") and record.levelno < logging.INFO)
+
+
 class RedactingFormatter(logging.Formatter):
     """Formats as usual (tracebacks included), then redacts the whole text."""
 
@@ -55,11 +63,12 @@ class RedactingFormatter(logging.Formatter):
 def setup_log_file(path: Path, level: int = logging.INFO) -> logging.Handler:
     """Send kraken-tui's log records to ``path`` through the redacting formatter.
 
-    Libraries' chatty DEBUG output (websockets logs whole frames) stays off unless
-    ``level`` asks for DEBUG, and even then passes the same filter.
+    Libraries' chatty DEBUG output stays off unless ``level`` asks for DEBUG;
+    websockets' frame dumps never reach the file.
     """
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(NoFrameDumps())
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(level)

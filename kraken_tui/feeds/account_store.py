@@ -9,12 +9,15 @@ reconnects, so a replayed fills snapshot changes nothing.
 from __future__ import annotations
 
 import enum
+import logging
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Balance, Fill, MarginSummary, Order, Position
+
+log = logging.getLogger("kraken_tui.account")
 
 FILLS_KEPT = 500
 """Fills kept for the pane (oldest dropped first); ids are remembered longer."""
@@ -79,6 +82,9 @@ class AccountStore:
         status = self.private[venue]
         if status.state is state and status.message == message and source in (None, status.source):
             return
+        if status.state is not state or status.message != message:
+            note = f" ({message})" if message else ""
+            log.info("%s private: %s%s", venue.value, state.value, note)
         status.state = state
         status.message = message
         if source is not None:
