@@ -10,10 +10,12 @@ import random
 from decimal import Decimal
 
 from kraken_tui.book import FuturesBook, L2Book, SpotBook
+from kraken_tui.feeds.account_store import AuthState
 from kraken_tui.feeds.session import Selection
 from kraken_tui.feeds.stores import ConnState, MarketStore
 from kraken_tui.model import Instrument, InstrumentKind, Ticker, Trade, TradeSide, Venue
-from kraken_tui.model.scaled import format_scaled
+from kraken_tui.model.account import Balance, Fill, Liquidity, MarginSummary, Order, Position
+from kraken_tui.model.scaled import format_scaled, from_scaled
 
 INSTRUMENTS = [
     Instrument("BTC/USD", Venue.SPOT, InstrumentKind.SPOT, "BTC", "USD", 1, 8, Decimal("0.1")),
@@ -96,10 +98,109 @@ def seeded_ticker(instrument: Instrument) -> Ticker:
     )
 
 
-class StaticSession:
-    """Implements kraken_tui.feeds.session.MarketSession over a fixed, seeded store."""
+PRIVATE_SOURCE = "embedded exchange"
+PRIVATE_FEEDS = {Venue.SPOT: "spot-private", Venue.FUTURES: "futures-private"}
 
-    def __init__(self, selection: Selection | None = None, seed: int = 7) -> None:
+
+def _ago(seconds: int) -> int:
+    return BASE_TIME_MS - seconds * 1000
+
+
+def seeded_orders(seed: int = 7) -> list[Order]:
+    """Five open orders. Those on BTC/USD (4th ask, 4th bid) and the PF_XBTUSD buy (6th
+    bid) rest at prices of the seeded books, so the ladder marks them at any depth."""
+    btc, xbt = INSTRUMENTS[0], INSTRUMENTS[3]
+    book = seeded_book(btc, 10, seed)
+    ask = from_scaled(book.asks(4)[3][0], btc.price_precision)
+    bid = from_scaled(book.bids(4)[3][0], btc.price_precision)
+    perp_bid = from_scaled(seeded_book(xbt, 10, seed).bids(6)[5][0], xbt.price_precision)
+    spot, fut, buy, sell = Venue.SPOT, Venue.FUTURES, TradeSide.BUY, TradeSide.SELL
+    return [
+        Order(spot, "OSEED-BTC-S", "BTC/USD", sell, "limit", Decimal("0.25"), Decimal("0.05"),
+              limit_price=ask, time_ms=_ago(180), status="partially_filled"),
+        Order(spot, "OSEED-BTC-B", "BTC/USD", buy, "limit", Decimal("0.10"),
+              limit_price=bid, time_ms=_ago(12), status="new"),
+        Order(spot, "OSEED-ETH-S", "ETH/USD", sell, "limit", Decimal("1.2"),
+              limit_price=Decimal("3150.00"), time_ms=_ago(2 * 3600), status="new"),
+        Order(fut, "fseed-xbt-stop", "PF_XBTUSD", sell, "stop", Decimal("0.04"),
+              stop_price=Decimal("59800"), time_ms=_ago(3600), reduce_only=True,
+              status="untouched"),
+        Order(fut, "fseed-xbt-buy", "PF_XBTUSD", buy, "limit", Decimal("0.02"),
+              limit_price=perp_bid, time_ms=_ago(25 * 60), status="untouched"),
+    ]  # fmt: skip
+
+
+def seeded_fills() -> list[Fill]:
+    """Eight fills across both venues, oldest first (as a snapshot would add them)."""
+    spot, fut, buy, sell = Venue.SPOT, Venue.FUTURES, TradeSide.BUY, TradeSide.SELL
+    maker, taker = Liquidity.MAKER, Liquidity.TAKER
+
+    def fill(venue: Venue, fill_id: str, symbol: str, side: TradeSide, price: str, qty: str,
+             ago: int, fee: str, liquidity: Liquidity) -> Fill:  # fmt: skip
+        return Fill(venue, fill_id, f"O-{fill_id}", symbol, side, Decimal(price), Decimal(qty),
+                    _ago(ago), Decimal(fee), "USD", liquidity)  # fmt: skip
+
+    return [
+        fill(fut, "F7", "PF_XBTUSD", buy, "60950", "0.0100", 3 * 3600, "0.1219", maker),
+        fill(fut, "F8", "PF_XBTUSD", sell, "61480", "0.0100", 9000, "0.3074", taker),
+        fill(spot, "T6", "SOL/USD", buy, "140.55", "120", 2 * 3600, "26.9856", maker),
+        fill(spot, "T5", "ETH/USD", buy, "3080.12", "2.0", 4200, "9.8564", maker),
+        fill(fut, "F4", "PF_ETHUSD", sell, "3150.4", "1.5", 32 * 60, "2.3628", taker),
+        fill(spot, "T3", "BTC/USD", buy, "61999.9", "0.05", 20 * 60, "8.06", taker),
+        fill(fut, "F2", "PF_XBTUSD", buy, "61211", "0.0400", 14 * 60, "1.2242", taker),
+        fill(spot, "T1", "BTC/USD", sell, "62000.5", "0.05", 95, "4.96", maker),
+    ]
+
+
+def seeded_positions() -> list[Position]:
+    """A long PF_XBTUSD and a short PF_ETHUSD, marked at the seeded tickers' marks."""
+    return [
+        Position("PF_XBTUSD", Decimal("0.04"), Decimal("61211"), Decimal("62011"),
+                 Decimal("32.00"), "USD", Decimal("55020"), Decimal("2.1")),
+        Position("PF_ETHUSD", Decimal("-1.5"), Decimal("3150.4"), Decimal("3102"),
+                 Decimal("72.60"), "USD", Decimal("3480.0"), Decimal("1.4")),
+    ]  # fmt: skip
+
+
+def seed_account(store: MarketStore, seed: int = 7) -> None:
+    """A practice account with every pane populated and both private feeds up."""
+    account = store.account
+    for venue, feed in PRIVATE_FEEDS.items():
+        account.set_private(venue, AuthState.OK, source=PRIVATE_SOURCE)
+        store.set_feed_state(feed, ConnState.CONNECTED)
+        store.feed(feed).messages = 120
+    orders = seeded_orders(seed)
+    for venue in (Venue.SPOT, Venue.FUTURES):
+        account.replace_orders(venue, [o for o in orders if o.venue is venue])
+    account.add_fills(seeded_fills())
+    account.replace_positions(seeded_positions())
+    usd = Decimal("10104.60")
+    account.set_margin(
+        MarginSummary("USD", usd, usd - Decimal("1320.48"), Decimal("1320.48"),
+                      Decimal("660.24"), Decimal("104.60"), Decimal("10000.00"))
+    )  # fmt: skip
+    account.replace_balances(
+        Venue.SPOT,
+        [
+            Balance(Venue.SPOT, asset, Decimal(total), wallet="spot")
+            for asset, total in (
+                ("USD", "25340.12"), ("BTC", "0.5"), ("ETH", "4.2"), ("SOL", "120")
+            )
+        ],
+    )  # fmt: skip
+    account.replace_balances(
+        Venue.FUTURES, [Balance(Venue.FUTURES, "USD", Decimal("10000.00"), wallet="flex")]
+    )
+
+
+class StaticSession:
+    """Implements kraken_tui.feeds.session.MarketSession over a fixed, seeded store.
+
+    ``account=False`` leaves the account store empty with both private sides OFF."""
+
+    def __init__(
+        self, selection: Selection | None = None, seed: int = 7, *, account: bool = True
+    ) -> None:
         self.store = MarketStore()
         self.seed = seed
         self.store.add_instruments(INSTRUMENTS)
@@ -108,6 +209,8 @@ class StaticSession:
         for name in ("spot", "futures"):
             self.store.set_feed_state(name, ConnState.CONNECTED)
             self.store.feed(name).messages = 1000
+        if account:
+            seed_account(self.store, seed)
         self._fill(self._selection)
 
     @property

@@ -17,7 +17,7 @@ from kraken_tui.feeds.static import BASE_TIME_MS, StaticSession
 from kraken_tui.ui.app import KrakenApp
 from kraken_tui.ui.screens.help import HelpScreen
 from kraken_tui.ui.theming import builtin_theme_dir, load_themes
-from kraken_tui.ui.widgets import TickerPane
+from kraken_tui.ui.widgets import OrdersPane, TickerPane
 
 SessionFactory = Callable[[], MarketSession]
 
@@ -35,9 +35,12 @@ def shipped_theme_names() -> list[str]:
 
 
 def freeze_clocks(app: KrakenApp) -> None:
-    """Pin the panes' wall clocks so countdowns read the same on every run."""
+    """Pin the panes' wall clocks so countdowns and order ages read the same on every run."""
     for ticker in app.query(TickerPane):
         ticker.now_ms = lambda: BASE_TIME_MS
+    for orders in app.query(OrdersPane):
+        orders.now_ms = lambda: BASE_TIME_MS
+        orders.poll(force=True)
 
 
 async def _settle(pilot: Pilot[None]) -> None:

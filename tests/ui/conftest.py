@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input
 
 from kraken_tui.feeds.static import BASE_TIME_MS
-from kraken_tui.ui.widgets import ticker
+from kraken_tui.ui.widgets import orders, ticker
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +25,9 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def frozen_pane_clocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Panes built during a test read a fixed wall clock (the seeded market's base time),
-    so the perpetual's funding countdown is the same on every run."""
+    so the perpetual's funding countdown and the order ages are the same on every run."""
     monkeypatch.setattr(ticker, "wall_clock_ms", lambda: BASE_TIME_MS)
+    monkeypatch.setattr(orders, "wall_clock_ms", lambda: BASE_TIME_MS)
 
 
 @pytest.fixture(autouse=True)

@@ -131,7 +131,7 @@ async def test_asks_descend_to_the_spread_and_cumulative_sizes_add_up() -> None:
 
 
 async def test_depth_bars_are_proportional_to_cumulative_size() -> None:
-    session = StaticSession()
+    session = StaticSession(account=False)  # no own-order marks taking room from the bars
     pane = LadderPane(session)
     width = 70
     async with WidgetHost(pane).run_test(size=(width, 24)):

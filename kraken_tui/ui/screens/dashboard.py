@@ -1,5 +1,6 @@
-"""The main screen: title bar, ladder, ticker, trade tape, status bar and footer, plus the
-market keys (depth, spot/perp flip, favourites, resync, maximise) that act on it."""
+"""The main screen: title bar, ladder, ticker and trade tape on top, the account panes
+(positions, balances, open orders, fills) below, footer; plus the market keys (depth,
+spot/perp flip, favourites, resync, maximise) that act on it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,16 @@ from textual.widgets import Footer, Static
 from kraken_tui.feeds.session import DEPTHS, MarketSession
 from kraken_tui.feeds.stores import MarketStore
 from kraken_tui.model import Instrument, InstrumentKind, Venue
-from kraken_tui.ui.widgets import LadderPane, StatusBar, TickerPane, TradesPane
+from kraken_tui.ui.widgets import (
+    BalancesPane,
+    FillsPane,
+    LadderPane,
+    OrdersPane,
+    PositionsPane,
+    StatusBar,
+    TickerPane,
+    TradesPane,
+)
 
 FAVOURITES: tuple[tuple[Venue, str], ...] = (
     (Venue.SPOT, "BTC/USD"),
@@ -135,6 +145,13 @@ class DashboardScreen(Screen[None]):
             with Vertical(id="side"):
                 yield TickerPane(self.session, id="ticker")
                 yield TradesPane(self.session, id="trades")
+        # Tab order follows this order: market panes, then positions, balances, orders, fills.
+        with Horizontal(id="account-top", classes="account-row"):
+            yield PositionsPane(self.session, id="positions")
+            yield BalancesPane(self.session, id="balances")
+        with Horizontal(id="account-bottom", classes="account-row"):
+            yield OrdersPane(self.session, id="orders")
+            yield FillsPane(self.session, id="fills")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -1,5 +1,5 @@
-"""The ``?`` screen: every key binding, read from the live bindings so it never drifts, and
-what the environment and book-health badges mean."""
+"""The ``?`` screen: every key binding, read from the live bindings so it never drifts, the
+account panes' keys, and what the environment, book-health and private-feed badges mean."""
 
 from __future__ import annotations
 
@@ -32,8 +32,29 @@ HEALTH_BADGES: tuple[tuple[str, str], ...] = (
 )
 """Book health as the ladder title shows it; anything but SYNCED is greyed."""
 
+PRIVATE_BADGES: tuple[tuple[str, str, str], ...] = (
+    ("acct ●", "ok", "both venues' private feeds signed in and streaming"),
+    ("acct ◌", "wait", "authenticating: waiting for a challenge, a token or the first snapshot"),
+    ("acct ↻", "wait", "signed in; the private socket is reconnecting"),
+    ("acct ✕", "bad", "auth failed: the exchange rejected the keys (no retry); the panes say why"),
+    ("acct ○", "off", "no keys for this environment: kraken-tui keys set --env … --venue …"),
+    ("keys: env", "warn", "the keys came from environment variables (you opted in)"),
+    ("◀ 0.2", "ask", "ladder: your resting sell orders at that level, remaining size"),
+    ("▶ 0.1", "bid", "ladder: your resting buy orders at that level, remaining size"),
+)
+"""The status bar's ``acct`` chip (one per venue when they differ) and the ladder marks."""
+
+ACCOUNT_KEYS: tuple[tuple[str, str], ...] = (
+    ("tab", "reaches positions, balances, orders and fills after the market panes"),
+    ("↑ ↓ pgup pgdn", "move the row cursor; home / end jump to the first / last row"),
+    ("f", "only the selected market's rows (the border title says which), or all"),
+    ("z", "maximise: a narrow pane hides columns (+N cols: z), zoomed shows all"),
+)
+"""Keys of the account panes, listed even while another pane has focus."""
+
 
 SCREEN_GROUP = "dashboard"
+ACCOUNT_GROUP = "account panes (positions, balances, orders, fills)"
 GLOBAL_GROUP = "everywhere"
 
 
@@ -51,6 +72,9 @@ def _group_name(node: DOMNode) -> str:
         return GLOBAL_GROUP
     if isinstance(node, Screen):
         return SCREEN_GROUP
+    help_group = getattr(node, "HELP_GROUP", None)
+    if isinstance(help_group, str):
+        return f"{help_group} (focused pane)"
     title = node.border_title if isinstance(node, Widget) else None
     name = str(title) if title else type(node).__name__.removesuffix("Pane").lower()
     return f"{name} (focused pane)"
@@ -114,6 +138,13 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen .key-text { width: 1fr; }
     HelpScreen .badge { width: 11; text-style: bold; content-align: center top; }
     HelpScreen .badge-text { width: 1fr; padding-left: 1; }
+    HelpScreen .private-ok { color: $success; }
+    HelpScreen .private-wait { color: $warning; }
+    HelpScreen .private-bad { color: $error; }
+    HelpScreen .private-off { color: $text-muted; }
+    HelpScreen .private-warn { color: $warning; }
+    HelpScreen .private-ask { color: $ask; }
+    HelpScreen .private-bid { color: $bid; }
     """
 
     # Keys and badges side by side when there is room, one above the other when not.
@@ -150,11 +181,15 @@ class HelpScreen(ModalScreen[None]):
         yield Static("Book health (ladder title)", classes="help-heading")
         for label, meaning in HEALTH_BADGES:
             yield self._badge_row(label, f"health-badge health-{label.lower()}", meaning)
+        yield Static("Account (status bar chip, ladder marks)", classes="help-heading")
+        for label, kind, meaning in PRIVATE_BADGES:
+            yield self._badge_row(label, f"private-{kind}", meaning)
 
     def _key_tables(self) -> ComposeResult:
-        width = max((len(row.keys) for row in self.rows), default=0) + 2
+        rows = [*self.rows, *(KeyRow(ACCOUNT_GROUP, k, d) for k, d in ACCOUNT_KEYS)]
+        width = max((len(row.keys) for row in rows), default=0) + 2
         group = None
-        for row in self.rows:
+        for row in rows:
             if row.group != group:
                 group = row.group
                 yield Static(f"Keys: {group}", classes="help-heading")

@@ -1,4 +1,5 @@
-"""Text for numbers the panes show: exact prices, trimmed sizes, bps, percentages, clocks.
+"""Text for numbers the panes show: exact prices, trimmed sizes, money, bps, percentages,
+clocks and ages.
 
 Prices in the book are scaled ints; tickers and trades carry Decimals. Both are
 formatted exactly at the instrument's precision (no binary floats anywhere).
@@ -131,3 +132,47 @@ def bar_text(value: int, maximum: int, width: int) -> str:
     eighths = min(width * 8, max(1, value * width * 8 // maximum))
     full, part = divmod(eighths, 8)
     return FULL_BLOCK * full + (EIGHTHS[part] if part else "")
+
+
+FIAT = frozenset({"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "USDT", "USDC", "ZUSD", "ZEUR"})
+"""Currencies shown with two decimals; anything else keeps its own digits."""
+
+
+def decimals_needed(value: Decimal, cap: int = 8) -> int:
+    """Fewest decimals that show ``value`` exactly, at most ``cap``."""
+    exponent = value.normalize().as_tuple().exponent
+    return min(cap, max(0, -exponent)) if isinstance(exponent, int) else cap
+
+
+def plain_decimal_text(value: Decimal) -> str:
+    """A Decimal exactly as it is (its own decimals), with thousands separators."""
+    return f"{value:,f}"
+
+
+def trimmed_text(value: Decimal, cap: int = 8) -> str:
+    """A Decimal without trailing zeros, at most ``cap`` decimals: ``0.50000000 -> '0.5'``."""
+    return decimal_text(value, decimals_needed(value, cap))
+
+
+def money_text(value: Decimal, currency: str = "", *, sign: bool = False) -> str:
+    """An amount of money: two decimals for fiat (or no currency), else trimmed to 8."""
+    if not currency or currency.upper() in FIAT:
+        return decimal_text(value, 2, sign=sign)
+    return decimal_text(value, decimals_needed(value, 8), sign=sign)
+
+
+def duration_text(seconds: int) -> str:
+    """A whole-second age, coarse and short: ``45s``, ``3m``, ``2h``, ``4d``."""
+    seconds = max(0, seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86_400:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 86_400}d"
+
+
+def clock_text(time_ms: int) -> str:
+    """Exchange time as ``HH:MM:SS`` in UTC (no milliseconds, for narrow tables)."""
+    return f"{datetime.fromtimestamp(time_ms // 1000, tz=UTC):%H:%M:%S}"

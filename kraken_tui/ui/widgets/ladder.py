@@ -20,13 +20,14 @@ from textual.strip import Strip
 
 from kraken_tui.book import BookHealth, BookView, build_view
 from kraken_tui.feeds.session import MarketSession
-from kraken_tui.model import Venue
+from kraken_tui.model import TradeSide, Venue
 from kraken_tui.model.scaled import format_scaled, from_scaled
 from kraken_tui.ui.widgets.ladder_layout import (
     GROUPS,
     WAITING,
     Frame,
     Item,
+    OwnOrder,
     ladder_items,
     layout_body,
     locate,
@@ -74,6 +75,9 @@ class LadderPane(PolledPane, can_focus=True):
         "ladder--spread",
         "ladder--stale",
         "ladder--cursor",
+        "ladder--own-ask",
+        "ladder--own-bid",
+        "ladder--own",
     }
 
     DEFAULT_CSS = """
@@ -98,6 +102,9 @@ class LadderPane(PolledPane, can_focus=True):
     LadderPane > .ladder--spread { color: $spread; }
     LadderPane > .ladder--stale { color: $stale; }
     LadderPane > .ladder--cursor { background: $cursor; }
+    LadderPane > .ladder--own-ask { color: $ask; text-style: bold; }
+    LadderPane > .ladder--own-bid { color: $bid; text-style: bold; }
+    LadderPane > .ladder--own { color: $accent; text-style: bold; }
     """
 
     def __init__(self, session: MarketSession, *, id: str | None = None) -> None:
@@ -191,6 +198,7 @@ class LadderPane(PolledPane, can_focus=True):
             self.size,
             self.group_index,
             self.cursor,
+            self.session.store.account.orders_version,
         )
 
     def rebuild(self) -> None:
@@ -243,9 +251,21 @@ class LadderPane(PolledPane, can_focus=True):
         if book is not None and self.group > 1:
             touch = build_view(book, 1, tick=self._tick())
         header, lines, cursor_line, decimals = layout_body(
-            view, items, self._top, body, width, self._decimals, cursor_index, touch
+            view, items, self._top, body, width, self._decimals, cursor_index, touch, self._own()
         )
         return Frame(title, header, lines, cursor_line, decimals, width)
+
+    def _own(self) -> list[OwnOrder]:
+        """Our resting limit orders on this market (stops are triggers, not in the book)."""
+        key = self.market_key
+        return [
+            OwnOrder(order.side is TradeSide.SELL, order.limit_price, order.remaining)
+            for order in self.session.store.account.orders.values()
+            if (order.venue, order.symbol) == key
+            and order.limit_price is not None
+            and order.stop_price is None
+            and order.remaining > 0
+        ]
 
     def _place_cursor(self, items: list[Item], body: int) -> int | None:
         """Snap the cursor to an existing row (the nearest price) and return its index."""

@@ -3,13 +3,16 @@
 The ladder is one list of items, top to bottom: asks from worst to best, the
 spread row, then bids from best to worst. A viewport is a window of that list
 whose first item is ``top`` (negative ``top`` leaves blank lines above, so the
-spread can stay centred even when one side is short).
+spread can stay centred even when one side is short). Our own resting orders are
+marked at the right of their level (``◀ size`` for sells, ``▶ size`` for buys).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rich.cells import cell_len
 
@@ -21,6 +24,7 @@ from kraken_tui.ui.widgets.formatting import (
     needed_decimals,
     price_text,
     qty_text,
+    trimmed_text,
 )
 from kraken_tui.ui.widgets.pane import Cell, Line, crop_line, line_width
 
@@ -106,9 +110,15 @@ LevelTexts = tuple[str, str, str]
 
 
 def fit_columns(
-    rows: Sequence[LevelRow], price_precision: int, qty_precision: int, width: int, decimals: int
+    rows: Sequence[LevelRow],
+    price_precision: int,
+    qty_precision: int,
+    width: int,
+    decimals: int,
+    reserve: int = 0,
 ) -> tuple[Columns, list[LevelTexts]]:
-    """Column widths and texts for ``rows`` so that everything lines up within ``width``."""
+    """Column widths and texts for ``rows`` so that everything lines up within ``width``
+    (less ``reserve`` cells kept free at the right for order marks)."""
     prices = [price_text(r.price, price_precision) for r in rows]
     price_w = max([len("price"), *map(len, prices)])
     chosen, sizes, cums, size_w, cum_w, bar = decimals, [], [], 0, 0, 0
@@ -119,7 +129,7 @@ def fit_columns(
         size_w = max([len("size"), *map(len, sizes)])
         cum_w = max([len("cum"), *map(len, cums)])
         # One blank cell on the right so a full bar never touches the next pane.
-        bar = width - (1 + price_w + 2 + size_w + 2 + cum_w + 1) - 1
+        bar = width - (1 + price_w + 2 + size_w + 2 + cum_w + 1) - 1 - reserve
         if bar >= MIN_BAR:
             break
     columns = Columns(price_w, size_w, cum_w, max(0, bar), chosen)
@@ -151,6 +161,50 @@ def level_line(
         (" ", ""),
         (bar.ljust(columns.bar), f"bar-{side}" if live else "stale"),
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class OwnOrder:
+    """One of our resting limit orders on the ladder's market."""
+
+    sell: bool
+    price: Decimal
+    remaining: Decimal
+
+
+def order_marks(
+    items: Sequence[Item],
+    orders: Sequence[OwnOrder],
+    price_precision: int,
+    group_size: int,
+    qty_precision: int,
+) -> dict[int, Cell]:
+    """Mark text per item index: ``◀ 0.2`` (sells), ``▶ 0.1`` (buys), summed per level.
+
+    A sell rests on the ask side, a buy on the bid side; with grouping an order marks
+    the bucket that holds its price (asks round up, bids down, as ``build_view`` does).
+    Orders whose level is not among ``items`` are not marked.
+    """
+    lines = {(item.side, item.row.price): index for index, item in enumerate(items) if item.row}
+    size = max(1, group_size)
+    totals: dict[int, list[Decimal]] = {}
+    for order in orders:
+        units = order.price.scaleb(price_precision) / size
+        bucket = (math.ceil(units) if order.sell else math.floor(units)) * size
+        line = lines.get(("ask" if order.sell else "bid", bucket))
+        if line is not None:
+            pair = totals.setdefault(line, [Decimal(0), Decimal(0)])
+            pair[0 if order.sell else 1] += order.remaining
+    marks: dict[int, Cell] = {}
+    for line, (sold, bought) in totals.items():
+        parts = []
+        if sold:
+            parts.append("◀ " + trimmed_text(sold, qty_precision))
+        if bought:
+            parts.append("▶ " + trimmed_text(bought, qty_precision))
+        role = "own" if sold and bought else "own-ask" if sold else "own-bid"
+        marks[line] = (" ".join(parts), role)
+    return marks
 
 
 def _rule(label: str, width: int, role: str) -> Line:
@@ -252,22 +306,34 @@ def layout_body(
     decimals: int,
     cursor_index: int | None,
     touch: BookView | None = None,
+    own: Sequence[OwnOrder] = (),
 ) -> tuple[Line, list[Line], int | None, int]:
-    """Header and body lines for the window ``items[top:top + height]``."""
+    """Header and body lines for the window ``items[top:top + height]``, with ``own``
+    orders marked at the right of their levels."""
     window = [items[i] if 0 <= i < len(items) else None for i in range(top, top + height)]
     rows = [item.row for item in window if item is not None and item.row is not None]
-    columns, texts = fit_columns(rows, view.price_precision, view.qty_precision, width, decimals)
+    every = order_marks(items, own, view.price_precision, view.group_size, view.qty_precision)
+    marks = {i - top: mark for i, mark in every.items() if top <= i < top + height}
+    # The bars give up the room the widest mark needs, so marks never cover a bar; sized
+    # on every mark in the view, not just those on screen, so scrolling does not jolt it.
+    reserve = 1 + max(cell_len(text) for text, _ in every.values()) if every else 0
+    columns, texts = fit_columns(
+        rows, view.price_precision, view.qty_precision, width, decimals, reserve
+    )
     max_cum = max((row.cum_qty for row in rows), default=0)
     live = view.health is BookHealth.SYNCED
     body: list[Line] = []
     level_texts = iter(texts)
-    for item in window:
+    for index, item in enumerate(window):
         if item is None:
             body.append([])
         elif item.row is None:
             body.append(spread_line(view, width, touch))
         else:
             line = level_line(item.side, item.row, next(level_texts), columns, max_cum, live)
+            if index in marks:
+                text, role = marks[index]
+                line.append((" " + text.rjust(reserve - 1), role if live else "stale"))
             body.append(crop_line(line, width))
     cursor_line = None
     if cursor_index is not None and 0 <= cursor_index - top < height:

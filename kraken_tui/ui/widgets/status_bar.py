@@ -1,4 +1,5 @@
-"""One-line status bar: environment badge, selected market, and the health of every feed."""
+"""One-line status bar: environment badge, selected market, the health of every public
+feed, and one compact chip for the private (account) side of both venues."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import ClassVar
 
 from rich.text import Text
 
+from kraken_tui.feeds.account_store import AccountStore, AuthState, PrivateStatus
 from kraken_tui.feeds.session import MarketSession
 from kraken_tui.feeds.stores import ConnState, FeedStatus
+from kraken_tui.model import Venue
 from kraken_tui.ui.widgets.formatting import age_text, rate_text
 from kraken_tui.ui.widgets.pane import Line, PolledPane, crop_line, line_width
 
@@ -23,6 +26,17 @@ STATE_GLYPH = {
     ConnState.DOWN: ("✕", "conn-down"),
     ConnState.STOPPED: ("○", "conn-stopped"),
 }
+
+PRIVATE_FEEDS = {Venue.SPOT: "spot-private", Venue.FUTURES: "futures-private"}
+"""Private feeds by venue: folded into the ``acct`` chip instead of listed one by one."""
+
+AUTH_GLYPH = {
+    AuthState.PENDING: ("◌", "conn-wait", "authenticating"),
+    AuthState.FAILED: ("✕", "conn-down", "auth failed"),
+    AuthState.OFF: ("○", "conn-stopped", "off"),
+}
+ENV_SOURCES = ("environment", "env")
+"""``PrivateStatus.source`` values meaning the keys came from environment variables."""
 
 
 class StatusBar(PolledPane):
@@ -114,11 +128,53 @@ class StatusBar(PolledPane):
             (f"{selection.symbol} {selection.venue.value}", "market"),
         ]
         now = self.monotonic()
-        feeds = list(self.session.store.feeds.values())
+        store = self.session.store
+        private = set(PRIVATE_FEEDS.values())
+        feeds = [feed for name, feed in store.feeds.items() if name not in private]
         full = head + [cell for feed in feeds for cell in feed_cells(feed, now, detailed=True)]
+        full += private_chip(store.account, store.feeds, detailed=True)
         if line_width(full) <= self.size.width or not self.size.width:
             return full
-        return head + [cell for feed in feeds for cell in feed_cells(feed, now, detailed=False)]
+        short = head + [cell for feed in feeds for cell in feed_cells(feed, now, detailed=False)]
+        return short + private_chip(store.account, store.feeds, detailed=False)
+
+
+def venue_state(status: PrivateStatus, feed: FeedStatus | None) -> tuple[str, str, str]:
+    """Glyph, role and word for one venue's private side: auth first, then its socket."""
+    if status.state is not AuthState.OK:
+        return AUTH_GLYPH.get(status.state, ("?", "conn-stopped", status.state.value))
+    if feed is None or feed.state is ConnState.CONNECTED:
+        return ("●", "conn-up", "")
+    glyph, role = STATE_GLYPH.get(feed.state, ("?", "conn-stopped"))
+    return (glyph, role, feed.state.value)
+
+
+def private_chip(account: AccountStore, feeds: dict[str, FeedStatus], *, detailed: bool) -> Line:
+    """``  acct ●`` when both venues agree, else ``  acct spot ● futures ✕ auth failed``;
+    then malformed private frames and ``keys: env`` when keys came from the environment.
+    Narrow bars drop every word but "auth failed"."""
+    states = {
+        venue: venue_state(account.private[venue], feeds.get(name))
+        for venue, name in PRIVATE_FEEDS.items()
+    }
+
+    def word(text: str, role: str) -> Line:
+        keep = detailed or text == AUTH_GLYPH[AuthState.FAILED][2]
+        return [(" " + text, role)] if text and keep else []
+
+    cells: Line = [("  acct", "label")]
+    if len(set(states.values())) == 1:
+        glyph, role, text = next(iter(states.values()))
+        cells += [(" ", ""), (glyph, role), *word(text, role)]
+    else:
+        for venue, (glyph, role, text) in states.items():
+            cells += [(f" {venue.value} ", "label"), (glyph, role), *word(text, role)]
+    bad = sum(feeds[name].malformed for name in PRIVATE_FEEDS.values() if name in feeds)
+    if bad:
+        cells.append((f" ⚠{bad} bad", "warn"))
+    if any(status.source.lower() in ENV_SOURCES for status in account.private.values()):
+        cells.append(("  keys: env", "warn"))
+    return cells
 
 
 def feed_cells(feed: FeedStatus, now: float, *, detailed: bool) -> Line:
