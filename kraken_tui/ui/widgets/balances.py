@@ -87,7 +87,7 @@ class BalancesPane(AccountTablePane):
 
 
 def margin_chips(margin: MarginSummary) -> list[Line]:
-    """``equity 10,104.60 USD``, ``uPnL +104.60``, ``avail 8,784.12``, ``used 1,320.48 13.1%``
+    """``equity 10,104.60 USD``, ``avail 8,784.12``, ``used 1,320.48 13.1%``, ``uPnL +104.60``
     (the futures margin account; uPnL only when the exchange reports it)."""
     currency = margin.currency
     used = margin.margin_used_fraction
@@ -104,11 +104,15 @@ def margin_chips(margin: MarginSummary) -> list[Line]:
         (money_text(margin.equity, currency), "value"),
         (f" {currency}", "label"),
     ]
-    chips = [equity]
+    available: Line = [
+        ("avail ", "label"),
+        (money_text(margin.available_margin, currency), "value"),
+    ]
+    # Most telling first: a short pane shows equity, available and margin used; the
+    # positions pane already has each uPnL, so the total comes last.
+    chips = [equity, available, used_chip]
     if margin.unrealized_pnl is not None:
         pnl = margin.unrealized_pnl
         role = "profit" if pnl > 0 else "loss" if pnl < 0 else "value"
         chips.append([("uPnL ", "label"), (money_text(pnl, currency, sign=True), role)])
-    chips.append([("avail ", "label"), (money_text(margin.available_margin, currency), "value")])
-    chips.append(used_chip)
     return chips
