@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Balance, MarginSummary
-from kraken_tui.ui.widgets.account_table import AccountTablePane, KeyedLine
+from kraken_tui.ui.widgets.account_layout import KeyedLine
+from kraken_tui.ui.widgets.account_table import AccountTablePane
 from kraken_tui.ui.widgets.formatting import money_text, percent_text
 from kraken_tui.ui.widgets.pane import Line, crop_line, flow
 

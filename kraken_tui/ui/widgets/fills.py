@@ -10,14 +10,14 @@ from collections.abc import Hashable
 
 from kraken_tui.model import TradeSide
 from kraken_tui.model.account import Fill
-from kraken_tui.ui.widgets.account_table import (
-    AccountTablePane,
+from kraken_tui.ui.widgets.account_layout import (
     Column,
     Record,
     aligned_qty_texts,
     price_of,
     qty_cap,
 )
+from kraken_tui.ui.widgets.account_table import AccountTablePane
 from kraken_tui.ui.widgets.formatting import clock_text, trimmed_text
 from kraken_tui.ui.widgets.pane import Cell
 

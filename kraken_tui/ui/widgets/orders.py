@@ -8,14 +8,14 @@ from decimal import Decimal
 from kraken_tui.feeds.session import MarketSession
 from kraken_tui.model import TradeSide
 from kraken_tui.model.account import Order
-from kraken_tui.ui.widgets.account_table import (
-    AccountTablePane,
+from kraken_tui.ui.widgets.account_layout import (
     Column,
     Record,
     aligned_qty_texts,
     price_of,
     qty_cap,
 )
+from kraken_tui.ui.widgets.account_table import AccountTablePane
 from kraken_tui.ui.widgets.formatting import duration_text
 from kraken_tui.ui.widgets.pane import Cell
 from kraken_tui.ui.widgets.ticker import wall_clock_ms

@@ -8,14 +8,14 @@ from decimal import Decimal
 
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Position
-from kraken_tui.ui.widgets.account_table import (
-    AccountTablePane,
+from kraken_tui.ui.widgets.account_layout import (
     Column,
     Record,
     aligned_qty_texts,
     price_of,
     qty_cap,
 )
+from kraken_tui.ui.widgets.account_table import AccountTablePane
 from kraken_tui.ui.widgets.formatting import decimal_text, money_text, percent_text
 from kraken_tui.ui.widgets.pane import Cell
 
