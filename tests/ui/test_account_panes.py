@@ -204,6 +204,14 @@ async def test_a_replayed_fill_changes_nothing_and_a_new_one_goes_on_top() -> No
         assert pane.poll()
         assert cells(pane)[1] == "11:59:59 BTC/USD buy 62,001.0 0.30 0.5 USD taker".split()
         assert pane.titles[0] == "FILLS 9 · all"
+        long_fee = replace(fill("T10", BASE_TIME_MS), fee=Decimal("13.272402"))
+        coin_fee = replace(
+            fill("T11", BASE_TIME_MS + 1), fee=Decimal("0.00001234"), fee_currency="XBT"
+        )
+        account.add_fills([long_fee, coin_fee])
+        assert pane.poll()
+        assert cells(pane)[1][5:7] == ["0.00001234", "XBT"]  # a coin fee keeps its digits
+        assert cells(pane)[2][5:7] == ["13.2724", "USD"]  # four decimals of a dollar fee
 
 
 # ----------------------------------------------------------- cursor, scroll

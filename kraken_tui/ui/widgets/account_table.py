@@ -140,7 +140,10 @@ class AccountTablePane(PolledPane, can_focus=True):
         self._total = len(records)
         if self.symbol_only:
             records = [r for r in records if self.matches(r)]
-        header, lines, hidden = layout_table(self.COLUMNS, [r.cells for r in records], width)
+        # One cell short of the width: a full row never touches the border.
+        header, lines, hidden = layout_table(
+            self.COLUMNS, [r.cells for r in records], max(1, width - 1)
+        )
         return header, [(r.key, line) for r, line in zip(records, lines, strict=True)], hidden
 
     def scope_name(self) -> str:

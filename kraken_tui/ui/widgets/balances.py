@@ -62,7 +62,8 @@ class BalancesPane(AccountTablePane):
         rows: list[KeyedLine] = []
         if account.margin is not None:
             # Margin chips name themselves; no label column, so two lines usually hold them.
-            for index, line in enumerate(flow(margin_chips(account.margin), width - 1, gap=2)):
+            chips = margin_chips(account.margin)
+            for index, line in enumerate(flow(chips, max(1, width - 2), gap=2)):
                 rows.append((("margin", index), crop_line([(" ", ""), *line], width)))
         wallets: dict[str, list[Balance]] = {}
         for balance in balances:
@@ -78,7 +79,7 @@ class BalancesPane(AccountTablePane):
 
     @staticmethod
     def _section(label: str, chips: list[Line], width: int) -> list[KeyedLine]:
-        room = max(1, width - 1 - LABEL_WIDTH)
+        room = max(1, width - 2 - LABEL_WIDTH)  # a blank cell each side, as in the tables
         rows: list[KeyedLine] = []
         for index, line in enumerate(flow(chips, room, gap=2)):
             head = label[: LABEL_WIDTH - 1] if index == 0 else ""

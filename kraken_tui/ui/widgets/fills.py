@@ -18,7 +18,7 @@ from kraken_tui.ui.widgets.account_layout import (
     qty_cap,
 )
 from kraken_tui.ui.widgets.account_table import AccountTablePane
-from kraken_tui.ui.widgets.formatting import clock_text, trimmed_text
+from kraken_tui.ui.widgets.formatting import FIAT, clock_text, trimmed_text
 from kraken_tui.ui.widgets.pane import Cell
 
 
@@ -71,5 +71,7 @@ class FillsPane(AccountTablePane):
     def _fee(fill: Fill) -> Cell:
         if fill.fee is None:
             return ("—", "muted")
-        currency = f" {fill.fee_currency}" if fill.fee_currency else ""
-        return (trimmed_text(fill.fee) + currency, "muted")
+        currency = fill.fee_currency
+        # Fees arrive with many digits; four decimals of a fiat fee say enough.
+        cap = 4 if not currency or currency.upper() in FIAT else 8
+        return (trimmed_text(fill.fee, cap) + (f" {currency}" if currency else ""), "muted")
