@@ -56,7 +56,7 @@ class AccountTablePane(PolledPane, can_focus=True):
             "f",
             "toggle_filter",
             "filter",
-            tooltip="account panes: only the selected market's rows, or all of them",
+            tooltip="only the selected market's rows, or all of them",
         ),
         Binding("up", "cursor(-1)", "row up", show=False, tooltip="move the row cursor"),
         Binding("down", "cursor(1)", "row down", show=False, tooltip="move the row cursor"),
