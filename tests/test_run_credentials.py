@@ -1,0 +1,46 @@
+"""How the launcher picks each venue's keys before the dashboard starts."""
+
+from __future__ import annotations
+
+import base64
+
+from kraken_tui.credentials import store_credentials
+from kraken_tui.model import Venue
+from kraken_tui.model.secret import Secret
+from kraken_tui.ui.run import keyring_credentials, sim_credentials_from_env
+
+SECRET = base64.b64encode(b"a practice secret of some length, 64 bytes long......").decode()
+
+
+def test_an_external_exchange_without_opt_in_explains_the_variables() -> None:
+    credentials, notes = sim_credentials_from_env(None)
+    assert credentials == {}
+    assert "KRAKEN_TUI_SIM_FUTURES_API_KEY" in notes[Venue.FUTURES]
+    assert "--keys-from-env" in notes[Venue.SPOT]
+
+
+def test_an_external_exchange_takes_keys_from_the_environment_on_request() -> None:
+    environ = {
+        "KRAKEN_TUI_SIM_FUTURES_API_KEY": "futures-key",
+        "KRAKEN_TUI_SIM_FUTURES_API_SECRET": SECRET,
+        "KRAKEN_TUI_SIM_SPOT_API_KEY": "spot-key",
+        "KRAKEN_TUI_SIM_SPOT_API_SECRET": "not base64 at all!",
+    }
+    credentials, notes = sim_credentials_from_env(environ)
+    futures = credentials[Venue.FUTURES]
+    assert (futures.api_key, futures.source) == ("futures-key", "environment")
+    assert futures.api_secret == Secret(SECRET)
+    assert Venue.SPOT not in credentials
+    assert "KRAKEN_TUI_SIM_SPOT_API_SECRET" in notes[Venue.SPOT]
+    assert "not base64 at all" not in notes[Venue.SPOT]
+
+
+def test_live_keys_come_from_the_keyring_per_venue() -> None:
+    store_credentials("live", "futures", "LIVEKEYabcd", Secret(SECRET))
+    store_credentials("demo", "spot", "DEMOKEYwxyz", Secret(SECRET))
+    credentials, notes = keyring_credentials("live", from_env=False)
+    assert credentials[Venue.FUTURES].api_key == "LIVEKEYabcd"
+    assert credentials[Venue.FUTURES].source == "keyring"
+    # The demo spot key is not a live key.
+    assert Venue.SPOT not in credentials
+    assert "kraken-tui keys set --env live --venue spot" in notes[Venue.SPOT]
