@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from typing import NoReturn
 
 from kraken_tui.feeds.account_store import AuthState
 from kraken_tui.feeds.backoff import Backoff
@@ -191,15 +192,19 @@ class SpotPrivateFeed:
             except CredentialError as exc:
                 self._give_up(self._auth_message(str(exc)))
                 return None
-            except (SpotRestError, SpotTransientError) as exc:
-                text = exc.error if isinstance(exc, SpotRestError) else str(exc)
-                note = f"token request failed ({text}); retrying"
-                self._close_note = note
-                self.store.account.set_private(Venue.SPOT, AuthState.PENDING, note)
-                raise TokenUnavailable(f"token request failed: {text}") from None
+            except SpotRestError as exc:
+                self._back_off(f"token request refused: {exc.error}")
+            except SpotTransientError as exc:
+                self._back_off(str(exc))  # "token request failed: <why>"
             self.tokens_fetched += 1
             return result.token
         return None  # pragma: no cover - the loop always returns or raises
+
+    def _back_off(self, reason: str) -> NoReturn:
+        """Abandon this socket without a token; the manager retries after a backoff delay."""
+        self._close_note = f"{reason}; retrying"
+        self.store.account.set_private(Venue.SPOT, AuthState.PENDING, self._close_note)
+        raise TokenUnavailable(reason)
 
     def _give_up(self, message: str) -> None:
         self._gave_up = True

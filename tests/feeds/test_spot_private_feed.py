@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import socket
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -350,6 +351,7 @@ async def test_rest_failure_reconnects_with_backoff(errors: list[str]) -> None:
         server.token_errors = [errors]
         await ready(feed)
         assert feed.conn.connections == 2  # the first socket was dropped for want of a token
+        assert feed.conn.status.last_error == f"token request refused: {errors[0]}"
         assert server.issued == ["tok-1"]
         assert [i for i, r in server.requests if r.get("method") == "subscribe"] == [1, 1]
 
@@ -422,3 +424,33 @@ async def test_malformed_frames_are_counted_not_raised() -> None:
         await wait_for(lambda: "O-5" in spot_orders(feed))
         assert not task.done() and feed.conn.connections == 1
         assert feed.skipped_events == 1 and "E9" not in fill_ids(feed)
+
+
+async def test_unreachable_rest_keeps_retrying_and_stays_pending() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    async with scripted_spot_private({API_KEY: Secret(SECRET_TEXT)}) as server:
+        feed = SpotPrivateFeed(
+            server.ws_url,
+            f"http://127.0.0.1:{closed_port}",
+            MarketStore(),
+            Credentials(API_KEY, Secret(SECRET_TEXT), source="keyring"),
+            backoff=Backoff(base=0.05, cap=0.1, rng=CeilingRng()),
+        )
+        task = asyncio.create_task(feed.run())
+        try:
+            status = feed.store.account.private[Venue.SPOT]
+            # Between attempts (each one shows "authenticating" while it runs).
+            await wait_for(
+                lambda: (
+                    feed.conn.connections >= 3 and status.message.startswith("token request failed")
+                )
+            )
+            assert status.state is AuthState.PENDING
+            assert feed.conn.status.last_error.startswith("token request failed")
+            assert not task.done() and server.requests == []
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
