@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -51,3 +52,20 @@ def from_exchange_url(url: str, auth_port: int | None = None) -> Endpoints:
         rest=base,
         futures_rest=base,
     )
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and localhost."""
+    host = host.lower().strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_loopback(url: str) -> bool:
+    """True when ``url`` points at this machine (the embedded exchange): proxies from
+    the environment must never intercept those requests."""
+    return is_loopback_host(urlsplit(url).hostname or "")

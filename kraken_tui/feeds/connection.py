@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import json
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import (
@@ -30,6 +28,7 @@ from websockets.exceptions import (
     InvalidURI,
 )
 
+from kraken_tui.endpoints import is_loopback
 from kraken_tui.feeds.backoff import Backoff
 from kraken_tui.feeds.stores import ConnState, FeedStatus, MarketStore
 
@@ -96,17 +95,6 @@ def classify(exc: BaseException) -> TerminalError | None:
         if 400 <= code < 500 and code not in (408, 429):
             return TerminalError(f"server rejected the WebSocket upgrade: HTTP {code}")
     return None
-
-
-def is_loopback(url: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and localhost (the embedded exchange)."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def describe(exc: BaseException) -> str:

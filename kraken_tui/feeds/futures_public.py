@@ -19,13 +19,9 @@ from typing import Any
 import aiohttp
 
 from kraken_tui.book import ApplyResult, BookHealth, FuturesBook
+from kraken_tui.endpoints import is_loopback
 from kraken_tui.feeds.backoff import Backoff
-from kraken_tui.feeds.connection import (
-    Clock,
-    ConnectionManager,
-    ConnectionSettings,
-    is_loopback,
-)
+from kraken_tui.feeds.connection import Clock, ConnectionManager, ConnectionSettings
 from kraken_tui.feeds.stores import MarketStore
 from kraken_tui.model import Instrument, Venue
 from kraken_tui.venues.errors import FrameError

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
 import signal
 import sys
 
+from kraken_tui.endpoints import is_loopback_host as is_loopback
 from kraken_tui.model import Venue
 from kraken_tui.sim.scenarios import SCENARIOS
 
@@ -47,15 +47,6 @@ def add_sim_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="allow binding a non-loopback address (anyone who can reach it can connect)",
     )
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def run_sim(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from kraken_tui.book import BookHealth
-from kraken_tui.feeds.connection import is_loopback
+from kraken_tui.endpoints import is_loopback
 from kraken_tui.feeds.futures_public import FuturesPublicFeed
 from kraken_tui.feeds.market_session import LiveMarketSession
 from kraken_tui.feeds.session import Selection

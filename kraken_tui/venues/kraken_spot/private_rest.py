@@ -21,13 +21,12 @@ No message ever contains the secret, the signature or the token.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 
+from kraken_tui.endpoints import is_loopback
 from kraken_tui.model.secret import CredentialError, Credentials, Secret
 from kraken_tui.venues.errors import FrameError
 from kraken_tui.venues.jsontext import load_object
@@ -140,17 +139,6 @@ def _parse_token_response(status: int, raw: bytes) -> WebSocketsToken:
     if type(expires) is not int:
         raise SpotTransientError("token response with a non-integer expiry")
     return WebSocketsToken(token=Secret(result.pop("token")), expires=expires)
-
-
-def is_loopback(url: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and localhost (venues may not import the feeds' twin)."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _describe(exc: BaseException) -> str:
