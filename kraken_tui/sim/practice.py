@@ -12,7 +12,7 @@ it and listen for :class:`AccountEvent` to send deltas.
 
 Money rules (all exact Decimals, USD-quoted linear contracts):
 
-- futures uPnL = size x (mark - entry); equity = collateral + total uPnL;
+- futures uPnL = size x (mark - entry); equity = collateral + total uPnL + funding;
   initial margin 2 % and maintenance margin 1 % of notional (|size| x mark);
   available margin = equity - initial margin with orders (non-reduce-only orders
   count at their limit/stop price).
@@ -21,6 +21,8 @@ Money rules (all exact Decimals, USD-quoted linear contracts):
   size x (p - entry) = 0.01 x |size| x p``; None when that ``p`` is not positive.
 - futures fees 0.02 % maker / 0.05 % taker of notional, in USD, from collateral;
   spot fees 0.16 % maker / 0.26 % taker of cost, in the quote currency.
+- funding accrues per position at the ticker's hourly rate (longs pay a positive
+  rate) and is realised into collateral whenever the position changes.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from kraken_tui.model.account import (
 from kraken_tui.sim.practice_seed import (
     FUTURES_START_COLLATERAL,
     SPOT_START_BALANCES,
+    FuturesLogEntry,
     build_seed,
     round_to_tick,
 )
@@ -91,32 +94,11 @@ class AccountEvent:
 Listener = Callable[[AccountEvent], None]
 
 
-@dataclass(frozen=True, slots=True)
-class FuturesLogEntry:
-    """One futures account-log line (what Kraken's ``account_log`` feed reports)."""
-
-    log_id: int
-    time_ms: int
-    symbol: str
-    info: str
-    """``futures trade`` for fills."""
-    old_balance: Decimal
-    """Position size before (signed)."""
-    new_balance: Decimal
-    old_entry: Decimal
-    new_entry: Decimal
-    trade_price: Decimal
-    mark_price: Decimal
-    realized_pnl: Decimal
-    fee: Decimal
-    fill_id: str
-    collateral: str = MARGIN_CURRENCY
-
-
 @dataclass(slots=True)
 class _Holding:
     size: Decimal
     entry: Decimal
+    funding: Decimal = Decimal(0)  # accrued, unrealised (negative: paid), USD
 
 
 class PracticeAccount:
@@ -285,7 +267,7 @@ class PracticeAccount:
                     effective_leverage=(notional / equity).quantize(LEVERAGE_STEP)
                     if equity > 0
                     else None,
-                    unrealized_funding=Decimal(0),
+                    unrealized_funding=holding.funding,
                     initial_margin=INITIAL_MARGIN_RATE * notional,
                     maintenance_margin=MAINTENANCE_MARGIN_RATE * notional,
                 )
@@ -296,7 +278,7 @@ class PracticeAccount:
         upnl = Decimal(0)
         notional = Decimal(0)
         for symbol, holding in self._holdings.items():
-            upnl += self._upnl(symbol, holding)
+            upnl += self._upnl(symbol, holding) + holding.funding
             notional += abs(holding.size) * self._marks.get(symbol, holding.entry)
         orders = Decimal(0)
         for order in self._orders.values():
@@ -326,6 +308,13 @@ class PracticeAccount:
         """
         if symbol in self._instruments:
             self._marks[symbol] = mark
+
+    def accrue_funding(self, symbol: str, rate: Decimal) -> None:
+        """Funding for a slice of time at ``rate`` of notional (longs pay a positive rate)."""
+        holding = self._holdings.get(symbol)
+        if holding is not None and holding.size:
+            mark = self._marks.get(symbol, holding.entry)
+            holding.funding -= (holding.size * mark * rate).quantize(Decimal("1e-8"))
 
     def on_trade(self, symbol: str, price: Decimal, qty: Decimal, now_ms: int) -> None:
         """A market trade printed: fill resting orders it crosses, emit events.
@@ -450,7 +439,9 @@ class PracticeAccount:
                 new_entry = fill.price
         holding.size, holding.entry = new_size, new_entry
         fee = fill.fee or Decimal(0)
-        self.collateral += realized - fee
+        # A position change realises the funding accrued so far, as at Kraken.
+        self.collateral += realized - fee + holding.funding
+        holding.funding = Decimal(0)
         if new_size == 0:
             del self._holdings[fill.symbol]
         self._log.append(

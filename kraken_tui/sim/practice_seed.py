@@ -6,6 +6,7 @@ tick: the long perpetual was bought 1.5 % below, the short sold 1 % above; the
 resting orders sit a few percent away, except one spot order close to the
 market so the calm scenario fills it within a minute or so. Timestamps are a
 few minutes before start; ids come from the account's seeded generator.
+Also the shape of one futures account-log line (:class:`FuturesLogEntry`).
 """
 
 from __future__ import annotations
@@ -107,3 +108,25 @@ def build_seed(
             )
         )  # fmt: skip
     return seed
+
+
+@dataclass(frozen=True, slots=True)
+class FuturesLogEntry:
+    """One futures account-log line (what Kraken's ``account_log`` feed reports)."""
+
+    log_id: int
+    time_ms: int
+    symbol: str
+    info: str
+    """``futures trade`` for fills."""
+    old_balance: Decimal
+    """Position size before (signed)."""
+    new_balance: Decimal
+    old_entry: Decimal
+    new_entry: Decimal
+    trade_price: Decimal
+    mark_price: Decimal
+    realized_pnl: Decimal
+    fee: Decimal
+    fill_id: str
+    collateral: str = "USD"

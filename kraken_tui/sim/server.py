@@ -47,6 +47,8 @@ from kraken_tui.sim.spot_ws import SpotSession, instrument_snapshot
 
 PUMP_INTERVAL = 0.01
 MAX_STEPS_PER_TICK = 200
+FUNDING_PERIOD_MS = 3_600_000
+"""Perpetual funding rates are quoted per hour."""
 """After a long pause (a slow machine, a stall) do not replay the backlog at once."""
 
 
@@ -130,6 +132,7 @@ class ExchangeServer:
         self._runners: list[web.AppRunner] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._credit: dict[str, float] = dict.fromkeys(self.markets, 0.0)
+        self._marks_at_ms = 0
         self.port = 0
         self.auth_port = 0
 
@@ -315,11 +318,18 @@ class ExchangeServer:
             )
 
     def update_marks(self, now_ms: int) -> None:
-        """Give the account each product's ticker mark, then let private feeds follow."""
+        """Give the account each product's ticker mark and the funding accrued since the
+        last call (at the ticker's hourly rate), then let private feeds follow."""
+        elapsed_ms = now_ms - self._marks_at_ms if self._marks_at_ms else 0
+        self._marks_at_ms = now_ms
         for product, feed in self.futures_feeds.items():
-            mark = feed.ticker(now_ms).mark
-            if mark is not None:
-                self.account.set_mark(product, mark)
+            ticker = feed.ticker(now_ms)
+            if ticker.mark is not None:
+                self.account.set_mark(product, ticker.mark)
+            if ticker.funding_rate and elapsed_ms > 0:
+                self.account.accrue_funding(
+                    product, ticker.funding_rate * Decimal(elapsed_ms) / FUNDING_PERIOD_MS
+                )
         self.futures_desk.tick(now_ms)
 
     def _watched(self, symbol: str) -> bool:

@@ -270,3 +270,22 @@ def test_missing_instrument_is_skipped(missing: str) -> None:
     symbols = {o.symbol for v in Venue for o in account.open_orders(v)}
     symbols |= {p.symbol for p in account.positions()}
     assert missing not in symbols
+
+
+def test_funding_accrues_to_equity_and_is_realised_when_the_position_changes() -> None:
+    account = _account()
+    # Long 0.04 at mark 100000 pays 0.0001 of 4000 = 0.4; short 1.5 at 3000 earns 0.45.
+    account.accrue_funding("PF_XBTUSD", D("0.0001"))
+    account.accrue_funding("PF_ETHUSD", D("0.0001"))
+    account.accrue_funding("SOL/USD", D("0.0001"))  # not a position: nothing happens
+    xbt, eth = account.positions()
+    assert xbt.unrealized_funding == D("-0.4")
+    assert eth.unrealized_funding == D("0.45")
+    assert account.margin().equity == D("10105.05")  # 10000 + 60 + 45 - 0.4 + 0.45
+    assert account.collateral == D(10000)
+    # The resting PF_XBTUSD bid (0.02 at 97000) fills: the long changes, its funding is
+    # realised into collateral along with the 0.02 % maker fee on 1940 (0.388).
+    account.on_trade("PF_XBTUSD", D(97000), D("0.02"), NOW + 1)
+    assert account.collateral == D("10000") - D("0.4") - D("0.388")
+    xbt = next(p for p in account.positions() if p.symbol == "PF_XBTUSD")
+    assert xbt.unrealized_funding == 0
