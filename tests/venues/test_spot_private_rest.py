@@ -208,9 +208,9 @@ async def test_refused_connection_is_transient() -> None:
 
 async def test_timeout_is_transient() -> None:
     async with token_server({API_KEY: Secret(SECRET_TEXT)}) as server:
-        server.delay = 1.0
+        server.delay = 0.3
         with pytest.raises(SpotTransientError) as caught:
-            await get_websockets_token(server.base, creds(), NonceSource(), timeout=0.1)
+            await get_websockets_token(server.base, creds(), NonceSource(), timeout=0.05)
     assert "timed out" in str(caught.value)
 
 
