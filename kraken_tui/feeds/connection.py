@@ -283,6 +283,11 @@ class ConnectionManager:
             await self._close(ws)
             self._stale = False
             self.handler.on_close()
+            # The clean-up above swallows CancelledError (so the socket is always closed);
+            # a cancel that landed during it must still stop run(), not start a reconnect.
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise asyncio.CancelledError
         return reason
 
     async def _close(self, ws: ClientConnection) -> None:

@@ -328,3 +328,38 @@ async def test_give_up_closes_the_socket_and_never_reconnects() -> None:
         assert status.last_error == "auth failed: invalid signature"
         assert opened == 1
         assert feed.events == ["open", "close"]
+
+
+async def test_a_cancel_during_the_closing_handshake_still_stops_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: a cancel that arrived while the socket was closing was swallowed by the
+    clean-up, and run() went on reconnecting for ever (a quit that never finished)."""
+    from websockets.asyncio.client import ClientConnection
+
+    closing = asyncio.Event()
+
+    async def peer_never_answers_the_close(self: ClientConnection, *args: Any) -> None:
+        closing.set()
+        await asyncio.sleep(30)
+
+    monkeypatch.setattr(ClientConnection, "close", peer_never_answers_the_close)
+
+    async def handler(ws: ServerConnection) -> None:
+        await ws.send('{"hello": 1}')
+        with contextlib.suppress(Exception):
+            await ws.wait_closed()
+
+    feed = RecordingFeed()
+    async with server(handler) as url:
+        conn = manager(url, feed, close_timeout=30.0)
+        task = asyncio.create_task(conn.run())
+        await until(lambda: bool(feed.frames))
+        conn.drop()  # the socket ends; the manager starts its closing handshake
+        await asyncio.wait_for(closing.wait(), 5)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 5)
+    assert task.done()
+    assert conn.status.state is ConnState.STOPPED
+    assert feed.events == ["open", "close"]
