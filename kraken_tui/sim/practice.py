@@ -44,6 +44,7 @@ from kraken_tui.model.account import (
     OrderSide,
     Position,
 )
+from kraken_tui.sim.practice_fills import book_priority, liquidation_at, position_after
 from kraken_tui.sim.practice_seed import (
     FUTURES_START_COLLATERAL,
     SPOT_START_BALANCES,
@@ -62,6 +63,7 @@ FUTURES_TAKER_FEE = Decimal("0.0005")
 SPOT_MAKER_FEE = Decimal("0.0016")
 SPOT_TAKER_FEE = Decimal("0.0026")
 LEVERAGE_STEP = Decimal("0.0001")
+TAKE_PROFIT_TYPES = frozenset({"take_profit", "take-profit", "take-profit-limit"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,10 +239,7 @@ class PracticeAccount:
         for other, h in self._holdings.items():
             if other != symbol:
                 others += self._upnl(other, h) - self._maintenance(other, h)
-        size = holding.size
-        denominator = size - MAINTENANCE_MARGIN_RATE * abs(size)
-        price = (size * holding.entry - others) / denominator
-        return price if price > 0 else None
+        return liquidation_at(holding.size, holding.entry, others, MAINTENANCE_MARGIN_RATE)
 
     def positions(self) -> list[Position]:
         """With mark, unrealised PnL, liquidation price and leverage at the current marks."""
@@ -325,7 +324,7 @@ class PracticeAccount:
         """
         resting = [o for o in self._orders.values() if o.symbol == symbol]
         limits = [o for o in resting if o.limit_price is not None and o.stop_price is None]
-        limits.sort(key=lambda o: (self._priority(o), o.time_ms))
+        limits.sort(key=lambda o: (book_priority(o), o.time_ms))
         left = qty
         for order in limits:
             if left <= 0:
@@ -337,42 +336,70 @@ class PracticeAccount:
                 else price >= order.limit_price
             )
             if crossed:
-                left -= self._execute(order, order.limit_price, left, Liquidity.MAKER, now_ms)
+                left -= self.execute(order, order.limit_price, left, Liquidity.MAKER, now_ms)
         for order in resting:
             if order.stop_price is None or order.order_id not in self._orders:
                 continue
-            triggered = (
-                price >= order.stop_price
-                if order.side is OrderSide.BUY
-                else price <= order.stop_price
-            )
+            # A stop buys on a rise and sells on a fall; a take-profit the other way round.
+            rising = (order.side is OrderSide.BUY) != (order.order_type in TAKE_PROFIT_TYPES)
+            triggered = price >= order.stop_price if rising else price <= order.stop_price
             if triggered:
-                self._execute(order, price, order.remaining, Liquidity.TAKER, now_ms)
+                self.execute(order, price, order.remaining, Liquidity.TAKER, now_ms)
 
-    @staticmethod
-    def _priority(order: Order) -> Decimal:
-        assert order.limit_price is not None
-        return -order.limit_price if order.side is OrderSide.BUY else order.limit_price
+    def reducible(self, order: Order) -> Decimal:
+        """How much of ``order`` would reduce the futures position (0: it only adds)."""
+        size = self.position_size(order.symbol)
+        reduces = size > 0 if order.side is OrderSide.SELL else size < 0
+        return abs(size) if reduces else Decimal(0)
 
-    def _reducible(self, order: Order) -> Decimal:
-        holding = self._holdings.get(order.symbol)
-        size = holding.size if holding else Decimal(0)
-        if order.side is OrderSide.SELL and size > 0:
-            return size
-        if order.side is OrderSide.BUY and size < 0:
-            return -size
-        return Decimal(0)
+    # --------------------------------------------- order entry (order desk)
+    @property
+    def instruments(self) -> Mapping[str, Instrument]:
+        return self._instruments
 
-    def _execute(
+    def order(self, order_id: str) -> Order | None:
+        return self._orders.get(order_id)
+
+    def add_order(self, order: Order) -> None:
+        """A new working order: stored and announced as a placement (``order`` event)."""
+        self._orders[order.order_id] = order
+        self._emit(
+            AccountEvent(
+                "order", order.venue, order=order, reason="new_placed_order_by_user", status="new"
+            )
+        )
+
+    def update_order(self, order: Order) -> None:
+        """A working order changed in place (amend: same id, new qty or prices)."""
+        self._orders[order.order_id] = order
+        status = "partially_filled" if order.filled > 0 else "new"
+        self._emit(
+            AccountEvent("order", order.venue, order=order, reason="edited_by_user", status=status)
+        )
+
+    def position_size(self, symbol: str) -> Decimal:
+        """Signed futures position (0 when flat)."""
+        holding = self._holdings.get(symbol)
+        return holding.size if holding else Decimal(0)
+
+    def available_margin(self) -> Decimal:
+        return self.margin().available_margin
+
+    def spot_available(self, asset: str) -> Decimal:
+        """Spot balance of ``asset`` not reserved by working orders."""
+        return self._spot.get(asset, Decimal(0)) - self._spot_reserved(asset)
+
+    def execute(
         self, order: Order, price: Decimal, up_to: Decimal, liquidity: Liquidity, now_ms: int
     ) -> Decimal:
-        """Fill ``order`` for up to ``up_to`` at ``price``; returns the quantity filled."""
+        """Fill ``order`` (its current state) for up to ``up_to`` at ``price``; returns the
+        quantity filled. Emits fill, then order / order_closed, then balances etc."""
         qty = min(order.remaining, up_to)
         futures = order.venue is Venue.FUTURES
         if futures and order.reduce_only:
-            qty = min(qty, self._reducible(order))
+            qty = min(qty, self.reducible(order))
             if qty <= 0:
-                self._close(order, "would_not_reduce_position", "canceled")
+                self.close(order, "would_not_reduce_position", "canceled")
                 return Decimal(0)
         if qty <= 0:
             return Decimal(0)
@@ -395,7 +422,7 @@ class PracticeAccount:
         filled = replace(order, filled=order.filled + qty)
         if filled.remaining <= 0 or order.stop_price is not None:
             reason = "stop_order_triggered" if order.stop_price is not None else "full_fill"
-            self._close(replace(filled, status="filled"), reason, "filled")
+            self.close(replace(filled, status="filled"), reason, "filled")
         else:
             status = "partiallyFilled" if futures else "partially_filled"
             filled = replace(filled, status=status)
@@ -412,7 +439,7 @@ class PracticeAccount:
             self._apply_spot_fill(fill)
         return qty
 
-    def _close(self, order: Order, reason: str, status: str) -> None:
+    def close(self, order: Order, reason: str, status: str) -> None:
         self._orders.pop(order.order_id, None)
         self._emit(
             AccountEvent("order_closed", order.venue, order=order, reason=reason, status=status)
@@ -422,21 +449,7 @@ class PracticeAccount:
         holding = self._holdings.setdefault(fill.symbol, _Holding(Decimal(0), Decimal(0)))
         old_size, old_entry = holding.size, holding.entry
         delta = fill.qty if fill.side is OrderSide.BUY else -fill.qty
-        realized = Decimal(0)
-        if old_size == 0 or (old_size > 0) == (delta > 0):
-            new_size = old_size + delta
-            new_entry = (old_size * old_entry + delta * fill.price) / new_size
-        else:
-            closed = min(abs(old_size), abs(delta))
-            direction = 1 if old_size > 0 else -1
-            realized = closed * (fill.price - old_entry) * direction
-            new_size = old_size + delta
-            if new_size == 0:
-                new_entry = Decimal(0)
-            elif (new_size > 0) == (old_size > 0):
-                new_entry = old_entry
-            else:
-                new_entry = fill.price
+        new_size, new_entry, realized = position_after(old_size, old_entry, delta, fill.price)
         holding.size, holding.entry = new_size, new_entry
         fee = fill.fee or Decimal(0)
         # A position change realises the funding accrued so far, as at Kraken.

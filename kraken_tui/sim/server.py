@@ -37,6 +37,7 @@ from kraken_tui.sim.futures_private import FuturesPrivateDesk, FuturesPrivateSes
 from kraken_tui.sim.futures_private_rest import add_private_routes
 from kraken_tui.sim.futures_ws import FuturesSession
 from kraken_tui.sim.market import SyntheticMarket
+from kraken_tui.sim.order_desk import BookLevels, OrderDesk
 from kraken_tui.sim.outbox import Outbox, SimStats, StallGate
 from kraken_tui.sim.practice import PracticeAccount
 from kraken_tui.sim.practice_keys import issue_practice_keys
@@ -50,6 +51,8 @@ MAX_STEPS_PER_TICK = 200
 FUNDING_PERIOD_MS = 3_600_000
 """Perpetual funding rates are quoted per hour."""
 """After a long pause (a slow machine, a stall) do not replay the backlog at once."""
+DESK_BOOK_DEPTH = 200
+"""Levels per side the order desk may walk (practice orders are far smaller)."""
 
 
 def _now_ms() -> int:
@@ -117,6 +120,8 @@ class ExchangeServer:
             _now_ms(),
             seed=seed,
         )
+        # Order entry for both venues; it reads the master books and never changes them.
+        self.order_desk = OrderDesk(self.account, self.book_levels)
         self.futures_desk = FuturesPrivateDesk(
             self.account,
             self.practice_credentials[Venue.FUTURES],
@@ -135,6 +140,15 @@ class ExchangeServer:
         self._marks_at_ms = 0
         self.port = 0
         self.auth_port = 0
+
+    def book_levels(self, symbol: str) -> tuple[BookLevels, BookLevels]:
+        """(bids, asks) of one market's master book, best first, as Decimals."""
+        market = self.markets[symbol]
+        pp, qp = market.pp, market.qp
+        return (
+            [(from_scaled(p, pp), from_scaled(q, qp)) for p, q in market.bids.top(DESK_BOOK_DEPTH)],
+            [(from_scaled(p, pp), from_scaled(q, qp)) for p, q in market.asks.top(DESK_BOOK_DEPTH)],
+        )
 
     def _index_source(self, product_id: str) -> Callable[[], Decimal]:
         listing = self.catalog.future(product_id)
@@ -376,6 +390,8 @@ class ExchangeServer:
                     session.heartbeat_due(now) or self.spot_desk.heartbeat_due(session, now)
                 ):
                     session.send_heartbeat()
+            # Dead-man switches (cancel-all-after) fire within 0.2 s of their trigger time.
+            self.order_desk.tick(_now_ms())
             if now >= next_ticker:
                 next_ticker = now + 1.0
                 now_ms = _now_ms()
