@@ -55,10 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kraken-tui {__version__}")
     parser.add_argument(
         "--env",
-        choices=("sim", "live"),
+        choices=("sim", "demo", "live"),
         default="sim",
-        help="where market data comes from: sim = embedded exchange (default); "
-        "live = Kraken production public feeds (needs internet; read-only)",
+        help="sim = embedded exchange with a practice account (default); demo = Kraken's "
+        "futures demo, checked at start (reported retired in July 2026); live = Kraken "
+        "production (needs internet; your account with keys from `kraken-tui keys`)",
     )
     parser.add_argument(
         "--exchange",

@@ -30,6 +30,17 @@ LIVE = Endpoints(
 )
 
 
+DEMO = Endpoints(
+    spot_ws=LIVE.spot_ws,
+    spot_auth_ws=LIVE.spot_auth_ws,
+    futures_ws="wss://demo-futures.kraken.com/ws/v1",
+    rest=LIVE.rest,
+    futures_rest="https://demo-futures.kraken.com",
+)
+"""Kraken's futures demo (reported retired in July 2026; checked at start). Kraken has
+no spot demo, so spot market data comes from production (read-only)."""
+
+
 def from_exchange_url(url: str, auth_port: int | None = None) -> Endpoints:
     """Endpoints of an embedded exchange (``kraken-tui sim``) from its REST base URL.
 

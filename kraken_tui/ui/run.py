@@ -13,13 +13,14 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from kraken_tui.endpoints import LIVE, Endpoints, from_exchange_url
+from kraken_tui.endpoints import DEMO, LIVE, Endpoints, from_exchange_url
 from kraken_tui.feeds.session import Selection
 from kraken_tui.launch import EmbeddedExchange
 from kraken_tui.model import Venue
 from kraken_tui.model.secret import CredentialError, Credentials, Secret, check_api_secret
 
-ENV_LABELS = {"sim": "SIM", "live": "LIVE"}
+ENV_LABELS = {"sim": "SIM", "demo": "DEMO", "live": "LIVE"}
+NO_SPOT_DEMO = "Kraken has no spot demo: --env demo shows spot market data only"
 
 
 def run_dashboard(
@@ -43,6 +44,12 @@ def run_dashboard(
             endpoints = from_exchange_url(exchange_url)
         elif env == "live":
             endpoints = LIVE
+        elif env == "demo":
+            endpoints = DEMO
+            problem = check_demo(DEMO.futures_rest)
+            if problem is not None:
+                print(f"kraken-tui: {problem}", file=sys.stderr)
+                return 2
         else:
             exchange = EmbeddedExchange(seed=seed, scenario=scenario)
             endpoints = exchange.start()
@@ -58,6 +65,10 @@ def run_dashboard(
         credentials, notes = sim_credentials_from_env(os.environ if keys_from_env else None)
     else:
         credentials, notes = keyring_credentials(env, from_env=keys_from_env)
+        if env == "demo":
+            # Demo keys are futures keys; a spot key would reach production.
+            credentials.pop(Venue.SPOT, None)
+            notes[Venue.SPOT] = NO_SPOT_DEMO
     if log_file:
         start_log(Path(log_file), credentials)
 
@@ -76,6 +87,13 @@ def run_dashboard(
         if exchange is not None:
             exchange.stop()
     return 0
+
+
+def check_demo(futures_rest: str) -> str | None:
+    """Whether Kraken's futures demo answers like an API (None) or what is wrong."""
+    from kraken_tui.demo_check import demo_problem
+
+    return asyncio.run(demo_problem(futures_rest))
 
 
 def keyring_credentials(
