@@ -29,6 +29,7 @@ from kraken_tui.venues.kraken_futures.trading import (
     OpenOrders,
     Rejected,
 )
+from kraken_tui.venues.kraken_futures.trading_status import error_message, status_message
 from kraken_tui.venues.signing import futures_authent
 
 API_KEY = "futures-test-key-01"
@@ -598,3 +599,52 @@ async def test_open_orders_answer_without_a_list_is_ambiguous() -> None:
         server.answer = lambda seen: (200, success(openOrders={"oops": 1}))
         result = await client.open_orders()
     assert isinstance(result, Ambiguous)
+
+
+# ---------------------------------------------------------- message tables
+
+DOCUMENTED_STATUSES = """placed partiallyFilled filled cancelled edited marketSuspended
+marketInactive invalidPrice invalidSize tooManySmallOrders insufficientAvailableFunds
+wouldCauseLiquidation clientOrderIdAlreadyExist clientOrderIdTooBig maxPositionViolation
+outsidePriceCollar wouldIncreasePriceDislocation notFound orderForEditNotAStop
+orderForEditNotFound postWouldExecute iocWouldNotExecute selfFill wouldNotReducePosition
+marketIsPostOnly tooManyOrders fixedLeverageTooHigh clientOrderIdInvalid
+cannotEditTriggerPriceOfTrailingStop cannotEditLimitPriceOfTrailingStop
+wouldProcessAfterSpecifiedTime invalidOrderType invalidSide clientOrderIdTooLong
+noOrdersToCancel""".split()
+"""Every sendStatus/editStatus/cancelStatus word of kraken-protocol §4.4."""
+
+DOCUMENTED_ERRORS = [
+    "accountInactive",
+    "apiLimitExceeded",
+    "authenticationError",
+    "insufficientFunds",
+    "invalidAccount",
+    "invalidAmount",
+    "invalidArgument",
+    "invalidUnit",
+    "Json Parse Error",
+    "marketUnavailable",
+    "nonceBelowThreshold",
+    "nonceDuplicate",
+    "notFound",
+    "requiredArgumentMissing",
+    "Server Error",
+    "Unavailable",
+    "unknownError",
+]
+"""Every error code of kraken-protocol §4.3."""
+
+
+@pytest.mark.parametrize("status", DOCUMENTED_STATUSES)
+def test_every_documented_status_has_its_own_words(status: str) -> None:
+    message = status_message(status)
+    assert message != f"refused by the exchange ({status})"  # the fallback for unknown words
+    assert message[0].islower() and len(message) < 100
+
+
+@pytest.mark.parametrize("code", DOCUMENTED_ERRORS)
+def test_every_documented_error_code_has_its_own_words(code: str) -> None:
+    message = error_message(code)
+    assert message != f"refused by the exchange ({code})"
+    assert len(message) < 100
