@@ -292,6 +292,7 @@ async def test_stop_and_market_orders_carry_the_right_fields() -> None:
             "tooManySmallOrders",
             "too many small orders are open on this market; cancel some first",
         ),
+        ("invalidArgument", "a field of the request was not accepted"),
         ("someNewStatus2027", "refused by the exchange (someNewStatus2027)"),
     ],
 )

@@ -101,8 +101,13 @@ AMBIGUOUS_ERRORS = frozenset({"Server Error", "Unavailable", "unknownError"})
 
 
 def status_message(status: str) -> str:
-    """Plain words for a ``sendStatus``/``editStatus`` word; unknown words kept raw."""
-    return STATUS_MESSAGES.get(status) or f"refused by the exchange ({status})"
+    """Plain words for a ``sendStatus``/``editStatus`` word (or an error code found where a
+    status was expected, as ``invalidArgument``); unknown words kept raw."""
+    return (
+        STATUS_MESSAGES.get(status)
+        or ERROR_MESSAGES.get(status)
+        or f"refused by the exchange ({status})"
+    )
 
 
 def cancel_message(status: str) -> str:
