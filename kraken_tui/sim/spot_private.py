@@ -19,6 +19,12 @@ later ones are sparse. Every private subscription numbers its messages from 1.
 A missing, unknown or expired token is refused with ``ESession:Invalid session``
 (what Kraken's WebSocket API has been seen answering to a bad token; the v2
 docs name no text).
+
+Given an :class:`~kraken_tui.sim.order_desk.OrderDesk`, the desk also gives each
+auth-port session the trading methods (:mod:`kraken_tui.sim.spot_trading`). While
+one runs, account events are held back (:meth:`SpotPrivateDesk.hold_events`) so
+the ack leads, and an order placed and filled in one go is still announced
+``pending_new``/``new`` before its trades.
 """
 
 from __future__ import annotations
@@ -26,8 +32,8 @@ from __future__ import annotations
 import random
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -36,8 +42,10 @@ from aiohttp import web
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Fill, Order
 from kraken_tui.model.secret import Credentials
+from kraken_tui.sim.order_desk import OrderDesk
 from kraken_tui.sim.practice import AccountEvent, PracticeAccount
 from kraken_tui.sim.spot_tokens import TokenIssuer
+from kraken_tui.sim.spot_trading import SpotTrading
 from kraken_tui.sim.spot_ws import Handler, SpotSession
 from kraken_tui.venues.kraken_spot import private_server as enc
 from kraken_tui.venues.kraken_spot.server import encode_error_ack
@@ -52,6 +60,17 @@ ALREADY_SUBSCRIBED = "Already subscribed"
 NOT_SUBSCRIBED = "Subscription Not Found"
 RECENT_FILLS = 512
 """Fills remembered for the ledger entries that follow them (fee lookup)."""
+CANCEL_REASONS = {
+    "postWouldExecute": "Post only order",
+    "post_order_failed_because_it_would_filled": "Post only order",
+    "iocWouldNotExecute": "Immediate or cancel",
+    "ioc_order_failed_because_it_would_not_be_executed": "Immediate or cancel",
+    "wouldNotReducePosition": "Reduce only",
+    "would_not_reduce_position": "Reduce only",
+    "dead_man_switch": "Cancel all orders after",
+    "dead_man_switch_triggered": "Cancel all orders after",
+}
+"""Account close reasons whose spot ``reason`` text is not ``User requested``."""
 
 
 @dataclass
@@ -100,9 +119,14 @@ class SpotPrivateDesk:
         credentials: Credentials,
         *,
         clock: Callable[[], float] = time.monotonic,
+        order_desk: OrderDesk | None = None,
     ) -> None:
         self._account = account
         self.tokens = TokenIssuer(credentials, clock=clock)
+        self.trading = None if order_desk is None else SpotTrading(order_desk, self.tokens, self)
+        self._held: list[AccountEvent] | None = None
+        self._details: dict[str, dict[str, Any]] = {}
+        """Spot-only fields of orders placed over WS (time in force, post-only...)."""
         self._clients: dict[SpotSession, _Client] = {}
         self._orders: dict[str, _OrderState] = {}
         self._recent_fills: OrderedDict[str, Fill] = OrderedDict()
@@ -138,6 +162,8 @@ class SpotPrivateDesk:
 
         session.methods["subscribe"] = subscribe
         session.methods["unsubscribe"] = unsubscribe
+        if self.trading is not None:
+            self.trading.attach(session)
 
     def detach(self, session: SpotSession) -> None:
         """Forget a closed session and release the tokens it held."""
@@ -257,15 +283,47 @@ class SpotPrivateDesk:
         return reports
 
     # ----------------------------------------------------------- events
+    def hold_events(self) -> None:
+        """Queue account events until :meth:`release_events` (a trading request runs)."""
+        if self._held is None:
+            self._held = []
+
+    def release_events(
+        self, placed: Order | None = None, detail: Mapping[str, Any] | None = None
+    ) -> None:
+        """Report the queued events. ``placed`` is an order just placed: when the first
+        queued event about it is not its placement (it filled or closed at once), its
+        placement is reported first, as Kraken does."""
+        held, self._held = self._held or [], None
+        if placed is not None:
+            if detail:
+                self._details[placed.order_id] = dict(detail)
+            first = next(
+                (e for e in held if placed.order_id in _order_ids_of(e)),
+                None,
+            )
+            announced = placed.order_id in self._orders
+            if not announced and (first is None or first.kind != "order"):
+                fresh = replace(placed, filled=Decimal(0), status="new")
+                self._on_event(AccountEvent("order", Venue.SPOT, order=fresh, status="new"))
+        for event in held:
+            self._on_event(event)
+
+    def _detail(self, order: Order) -> enc.Report:
+        return {**enc.order_detail(order), **self._details.get(order.order_id, {})}
+
     def _on_event(self, event: AccountEvent) -> None:
         if event.venue is not Venue.SPOT:
+            return
+        if self._held is not None:
+            self._held.append(event)
             return
         if event.kind == "order" and event.order is not None:
             self._on_order(event.order)
         elif event.kind == "fill" and event.fill is not None:
             self._on_fill(event.fill)
         elif event.kind == "order_closed" and event.order is not None:
-            self._on_closed(event.order, event.status)
+            self._on_closed(event.order, event.status, event.reason)
         elif event.kind == "balance" and event.balance is not None:
             self._on_balance(event)
 
@@ -286,7 +344,7 @@ class SpotPrivateDesk:
                 cum_cost=enc.number(0),
                 fee_usd_equiv=enc.number(0),
             )
-            self._publish(order.order_id, pending, enc.order_detail(order))
+            self._publish(order.order_id, pending, self._detail(order))
             self._publish(order.order_id, enc.status_report(order.order_id, "new", "new", stamp))
             return
         old, state.order = state.order, order
@@ -296,7 +354,7 @@ class SpotPrivateDesk:
                 extra["limit_price"] = enc.number(order.limit_price)
             status = "partially_filled" if order.filled > 0 else "new"
             amended = enc.status_report(order.order_id, "amended", status, **extra)
-            self._publish(order.order_id, amended, enc.order_detail(order))
+            self._publish(order.order_id, amended, self._detail(order))
 
     def _on_fill(self, fill: Fill) -> None:
         self._recent_fills[fill.fill_id] = fill
@@ -315,9 +373,9 @@ class SpotPrivateDesk:
             state.cum_cost,
             order.order_type if order is not None else "limit",
         )
-        self._publish(fill.order_id, report, enc.order_detail(order) if order else None)
+        self._publish(fill.order_id, report, self._detail(order) if order else None)
 
-    def _on_closed(self, order: Order, status: str) -> None:
+    def _on_closed(self, order: Order, status: str, reason: str = "") -> None:
         state = self._orders.pop(order.order_id, None)
         if state is not None and state.cum_qty:
             qty, cost = state.cum_qty, state.cum_cost
@@ -331,9 +389,10 @@ class SpotPrivateDesk:
             "avg_price": enc.computed(enc.average_price(cost, qty)),
         }
         if status == "canceled":
-            extra["reason"] = "User requested"
+            extra["reason"] = CANCEL_REASONS.get(reason, "User requested")
         report = enc.status_report(order.order_id, status, status, **extra)
-        self._publish(order.order_id, report, enc.order_detail(order), closes=True)
+        self._publish(order.order_id, report, self._detail(order), closes=True)
+        self._details.pop(order.order_id, None)
 
     def _on_balance(self, event: AccountEvent) -> None:
         balance = event.balance
@@ -385,6 +444,15 @@ class SpotPrivateDesk:
 
 
 # ---------------------------------------------------------------- helpers
+def _order_ids_of(event: AccountEvent) -> tuple[str, ...]:
+    ids = []
+    if event.order is not None:
+        ids.append(event.order.order_id)
+    if event.fill is not None:
+        ids.append(event.fill.order_id)
+    return tuple(ids)
+
+
 def _cum_of(order: Order, fills: list[Fill]) -> tuple[Decimal, Decimal]:
     """An order's filled quantity and cost, from its fills where they account for it."""
     own = [f for f in fills if f.order_id == order.order_id]

@@ -191,7 +191,7 @@ _ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 def kraken_id(rng: random.Random, prefix: str) -> str:
     """An id in Kraken's ``XXXXXX-XXXXX-XXXXXX`` form starting with ``prefix``."""
-    chars = prefix + "".join(rng.choice(_ID_ALPHABET) for _ in range(15 - len(prefix)))
+    chars = prefix + "".join(rng.choice(_ID_ALPHABET) for _ in range(17 - len(prefix)))
     return f"{chars[:6]}-{chars[6:11]}-{chars[11:]}"
 
 
