@@ -212,7 +212,9 @@ class SpotTrading:
         )
         result = self._desk.place(request, self._now_ms())
         if result.outcome == "rejected" or result.order is None:
-            reply.fail(enc.spot_error_for(result.reason))
+            # Prices were checked positive above: the desk's invalidPrice is the tick.
+            tick = result.reason == "invalidPrice"
+            reply.fail(enc.TICK_SIZE if tick else enc.spot_error_for(result.reason))
             return None
         order = result.order
         reply.ok({"order_id": order.order_id, **echo})

@@ -22,6 +22,7 @@ from aiohttp import web
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Fill, Liquidity, Order
 from kraken_tui.model.secret import Credentials, Secret
+from kraken_tui.sim import ExchangeServer
 from kraken_tui.sim.order_desk import OrderDesk, OrderRequest, PlaceResult
 from kraken_tui.sim.practice import AccountEvent
 from kraken_tui.sim.spot_private import SpotPrivateDesk
@@ -34,6 +35,7 @@ from tests.sim.test_spot_private import (
     FakeAccount,
     _auth_ws,
     channel,
+    exchange_token,
     subscribe,
     token_for,
 )
@@ -395,7 +397,7 @@ async def test_validate_checks_without_placing(fake: tuple[DeskServer, FakeOrder
         ("insufficientAvailableFunds", "EOrder:Insufficient funds"),
         ("invalidSize", "EOrder:Order minimum not met"),
         ("tickSizeCheckFailed", "EOrder:Tick size check failed"),
-        ("invalidPrice", "EOrder:Invalid price"),
+        ("invalidPrice", "EOrder:Tick size check failed"),
         ("postWouldExecute", "EOrder:Post only order"),
         ("wouldNotReducePosition", "EOrder:Reduce only:No position exists"),
         ("clientOrderIdAlreadyExist", "EGeneral:Invalid arguments:cl_ord_id"),
@@ -529,3 +531,183 @@ def test_dead_man_result_writes_whole_seconds() -> None:
 async def test_without_an_order_desk_there_are_no_trading_methods() -> None:
     desk = SpotPrivateDesk(FakeAccount(), Credentials(API_KEY, Secret(API_SECRET)))
     assert desk.trading is None
+
+
+# ------------------------------------------------------------ the real exchange
+TICK = D("0.1")  # BTC/USD in the catalog
+
+
+def on_tick(price: Decimal) -> Decimal:
+    return (price / TICK).to_integral_value() * TICK
+
+
+def about(order_id: str) -> Any:
+    def check(msg: dict[str, Any]) -> bool:
+        return msg.get("channel") == "executions" and msg["data"][0]["order_id"] == order_id
+
+    return check
+
+
+async def exchange_client(
+    exchange: ExchangeServer, *, balances: bool = False
+) -> tuple[WsClient, str]:
+    token = await exchange_token(exchange)
+    client = await WsClient.connect(exchange.urls.spot_auth_ws)
+    ack = await subscribe(client, {"channel": "executions", "token": token, "snap_orders": False})
+    assert ack["success"] is True
+    if balances:
+        ack = await subscribe(client, {"channel": "balances", "token": token, "snapshot": False})
+        assert ack["success"] is True
+    return client, token
+
+
+def far_buy(exchange: ExchangeServer, token: str, **extra: Any) -> dict[str, Any]:
+    """A BTC/USD limit buy 20 % under the best bid: nothing trades through it soon."""
+    best_bid = exchange.book_levels("BTC/USD")[0][0][0]
+    price = on_tick(best_bid * D("0.8"))
+    return {**LIMIT_BUY, "order_qty": 0.001, "limit_price": float(price), "token": token, **extra}
+
+
+async def test_exchange_resting_limit_then_cancel(exchange: ExchangeServer) -> None:
+    client, token = await exchange_client(exchange)
+    ack = await call(client, "add_order", far_buy(exchange, token, cl_ord_id="rest-1"))
+    assert ack["success"] is True and ack["result"]["cl_ord_id"] == "rest-1"
+    order_id = ack["result"]["order_id"]
+    pending, new = await client.collect(about(order_id), 2)
+    assert order_id in [o.order_id for o in exchange.account.open_orders(Venue.SPOT)]
+    cancel = await call(client, "cancel_order", {"order_id": [order_id], "token": token})
+    canceled = await client.recv_until(about(order_id))
+    await client.close()
+    (p,), (n,), (c,) = pending["data"], new["data"], canceled["data"]
+    assert (p["exec_type"], p["symbol"], p["side"], p["order_type"]) == (
+        "pending_new",
+        "BTC/USD",
+        "buy",
+        "limit",
+    )
+    assert D(p["order_qty"]) == D("0.001") and p["cl_ord_id"] == "rest-1"
+    assert (n["exec_type"], n["order_status"]) == ("new", "new")
+    assert cancel["result"] == {"order_id": order_id}
+    assert (c["exec_type"], c["order_status"], c["reason"]) == (
+        "canceled",
+        "canceled",
+        "User requested",
+    )
+    assert order_id not in [o.order_id for o in exchange.account.open_orders(Venue.SPOT)]
+
+
+async def test_exchange_marketable_limit_fills_with_ledger_entries(
+    exchange: ExchangeServer,
+) -> None:
+    client, token = await exchange_client(exchange, balances=True)
+    best_ask = exchange.book_levels("BTC/USD")[1][0][0]
+    params = {
+        **LIMIT_BUY,
+        "order_qty": 0.001,
+        "limit_price": float(on_tick(best_ask * D("1.02"))),
+        "token": token,
+    }
+    ack = await call(client, "add_order", params)
+    assert ack["success"] is True
+    order_id = ack["result"]["order_id"]
+    reports: list[dict[str, Any]] = []
+
+    def until_done(msg: dict[str, Any]) -> bool:
+        if about(order_id)(msg):
+            reports.append(msg["data"][0])
+            return bool(msg["data"][0]["exec_type"] == "filled")
+        return False
+
+    await client.recv_until(until_done)
+    trades = [r for r in reports if r["exec_type"] == "trade"]
+    ledger = await client.collect(
+        lambda m: (
+            m.get("channel") == "balances"
+            and m["data"][0]["ref_id"] in {t["exec_id"] for t in trades}
+        ),
+        2 * len(trades),
+    )
+    await client.close()
+    assert [r["exec_type"] for r in reports[:2]] == ["pending_new", "new"]
+    assert reports[-1]["order_status"] == "filled" and trades
+    assert sum(D(t["last_qty"]) for t in trades) == D("0.001")
+    assert all(t["liquidity_ind"] == "t" and D(t["last_price"]) <= D(str(params["limit_price"]))
+               for t in trades)  # fmt: skip
+    entries = [m["data"][0] for m in ledger]
+    btc = [e for e in entries if e["asset"] == "BTC"]
+    usd = [e for e in entries if e["asset"] == "USD"]
+    assert sum(D(e["amount"]) for e in btc) == D("0.001")
+    cost = sum(D(t["last_qty"]) * D(t["last_price"]) for t in trades)
+    assert sum(D(e["amount"]) for e in usd) == -cost
+    assert sum(D(e["fee"]) for e in usd) == sum(D(t["fees"][0]["qty"]) for t in trades)
+
+
+async def test_exchange_cancel_all_and_dead_man(exchange: ExchangeServer) -> None:
+    client, token = await exchange_client(exchange)
+    seeded = len(exchange.account.open_orders(Venue.SPOT))
+    placed = [(await call(client, "add_order", far_buy(exchange, token)))["result"]["order_id"]
+              for _ in range(2)]  # fmt: skip
+    ack = await call(client, "cancel_all", {"token": token})
+    assert ack["result"] == {"count": seeded + 2}
+    assert exchange.account.open_orders(Venue.SPOT) == []
+
+    again = (await call(client, "add_order", far_buy(exchange, token)))["result"]["order_id"]
+    armed = await call(client, "cancel_all_orders_after", {"timeout": 60, "token": token})
+    trigger = rfc3339_to_ms(armed["result"]["triggerTime"])
+    assert trigger - rfc3339_to_ms(armed["result"]["currentTime"]) == 60_000
+    assert exchange.order_desk.tick(trigger - 1000) == []
+    fired = exchange.order_desk.tick(trigger + 1000)
+    canceled = await client.recv_until(
+        lambda m: about(again)(m) and m["data"][0]["exec_type"] == "canceled"
+    )
+    await client.close()
+    assert [o.order_id for o in fired] == [again]
+    assert canceled["data"][0]["reason"] == "Cancel all orders after"
+    assert placed[0] != placed[1] and exchange.account.open_orders(Venue.SPOT) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"limit_price": 1000.05}, "EOrder:Tick size check failed"),
+        ({"order_qty": 0.00001}, "EOrder:Order minimum not met"),
+        ({"order_qty": 100}, "EOrder:Insufficient funds"),
+        ({"token": "stale"}, "ESession:Invalid session"),
+        ({"symbol": "NOPE/USD"}, "EGeneral:Invalid arguments"),
+    ],
+)
+async def test_exchange_refusals(
+    exchange: ExchangeServer, change: dict[str, Any], error: str
+) -> None:
+    client, token = await exchange_client(exchange)
+    before = exchange.account.open_orders(Venue.SPOT)
+    ack = await call(client, "add_order", {**far_buy(exchange, token), **change})
+    await client.close()
+    assert (ack["success"], ack["error"]) == (False, error)
+    assert exchange.account.open_orders(Venue.SPOT) == before
+
+
+async def test_exchange_post_only_that_would_take_is_refused(exchange: ExchangeServer) -> None:
+    client, token = await exchange_client(exchange)
+    best_ask = exchange.book_levels("BTC/USD")[1][0][0]
+    params = {**far_buy(exchange, token), "limit_price": float(on_tick(best_ask * D("1.05"))),
+              "post_only": True}  # fmt: skip
+    ack = await call(client, "add_order", params)
+    await client.close()
+    assert (ack["success"], ack["error"]) == (False, "EOrder:Post only order")
+
+
+async def test_trading_on_the_public_port_is_refused(exchange: ExchangeServer) -> None:
+    token = await exchange_token(exchange)
+    client = await WsClient.connect(exchange.urls.spot_ws)
+    before = exchange.account.open_orders(Venue.SPOT)
+    replies = [await call(client, method, far_buy(exchange, token))
+               for method in ("add_order", "cancel_all")]  # fmt: skip
+    await client.close()
+    for reply, method in zip(replies, ("add_order", "cancel_all"), strict=True):
+        assert (reply["success"], reply["error"], reply["method"]) == (
+            False,
+            "Method not found",
+            method,
+        )
+    assert exchange.account.open_orders(Venue.SPOT) == before
