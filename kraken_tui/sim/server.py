@@ -130,7 +130,9 @@ class ExchangeServer:
             account_id=self.account.new_id(),
         )
         # ---- spot private side (H4b): the spot private desk is created here ----
-        self.spot_desk = SpotPrivateDesk(self.account, self.practice_credentials[Venue.SPOT])
+        self.spot_desk = SpotPrivateDesk(
+            self.account, self.practice_credentials[Venue.SPOT], order_desk=self.order_desk
+        )
         # ---- end spot private side -----------------------------------------
         self._instrument_text: str | None = None
         self._connections: set[_Connection] = set()
