@@ -208,8 +208,11 @@ class FuturesAccountViews:
         return {"result": "success", "fills": rows}
 
 
-def add_private_routes(app: web.Application, desk: FuturesPrivateDesk) -> None:
-    """Register the authenticated account endpoints (GET and POST each) on ``app``."""
+def add_private_routes(app: web.Application, desk: FuturesPrivateDesk) -> FuturesRestAuth:
+    """Register the authenticated account endpoints (GET and POST each) on ``app``.
+
+    Returns the verifier so other private endpoints share its per-key nonce state.
+    """
     auth = FuturesRestAuth(desk)
     views = FuturesAccountViews(desk)
 
@@ -232,3 +235,4 @@ def add_private_routes(app: web.Application, desk: FuturesPrivateDesk) -> None:
         handler = guarded(view)
         app.router.add_get(BASE + name, handler)
         app.router.add_post(BASE + name, handler)
+    return auth

@@ -141,6 +141,10 @@ class OrderDesk:
                 return order
         return None
 
+    def is_post_only(self, order_id: str) -> bool:
+        """True for a working order placed as post-only (the account's type says ``limit``)."""
+        return order_id in self._post_only
+
     def _opposite(self, order: Order) -> BookLevels:
         bids, asks = self.book(order.symbol)
         return asks if order.side is OrderSide.BUY else bids

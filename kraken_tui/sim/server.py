@@ -1,7 +1,8 @@
 """The embedded Kraken-compatible exchange: a real aiohttp server on loopback.
 
 Main port: ``/v2`` (Spot WS v2 public), ``/ws/v1`` (Futures WS v1, public and
-private), the public REST endpoints and the futures private REST endpoints.
+private), the public REST endpoints and the futures private REST endpoints
+(account views and trading, served by :attr:`ExchangeServer.order_desk`).
 Auth port: ``/v2`` (Kraken's ws-auth host). A pump task steps the seeded
 markets at the scenario's rate and fans each step out (every trade also goes to
 the practice account, which fills resting orders); a housekeeping task sends
@@ -35,6 +36,11 @@ from kraken_tui.sim.catalog import Catalog
 from kraken_tui.sim.futures_feed import FuturesProductFeed
 from kraken_tui.sim.futures_private import FuturesPrivateDesk, FuturesPrivateSession
 from kraken_tui.sim.futures_private_rest import add_private_routes
+from kraken_tui.sim.futures_trading_rest import (
+    FuturesTrading,
+    SendOrderFaults,
+    add_trading_routes,
+)
 from kraken_tui.sim.futures_ws import FuturesSession
 from kraken_tui.sim.market import SyntheticMarket
 from kraken_tui.sim.order_desk import BookLevels, OrderDesk
@@ -122,6 +128,7 @@ class ExchangeServer:
         )
         # Order entry for both venues; it reads the master books and never changes them.
         self.order_desk = OrderDesk(self.account, self.book_levels)
+        self.sendorder_faults = SendOrderFaults()
         self.futures_desk = FuturesPrivateDesk(
             self.account,
             self.practice_credentials[Venue.FUTURES],
@@ -165,7 +172,10 @@ class ExchangeServer:
         main.router.add_get("/v2", self._spot_handler)
         main.router.add_get("/ws/v1", self._futures_handler)
         rest.add_routes(main, self.catalog, self.futures_feeds, _now_ms)
-        add_private_routes(main, self.futures_desk)
+        futures_auth = add_private_routes(main, self.futures_desk)
+        add_trading_routes(
+            main, futures_auth, FuturesTrading(self.order_desk, _now_ms), self.sendorder_faults
+        )
         # ---- spot private routes/handlers (H4b) ----------------------------
         self.spot_desk.add_rest_routes(main)
         # ---- end spot private routes ---------------------------------------
@@ -251,6 +261,16 @@ class ExchangeServer:
             conn.outbox.close()
             self._abort(conn)
         await asyncio.sleep(0)
+
+    def fail_next_sendorder_after_accepting(self, status: int = 500) -> None:
+        """The next authenticated ``sendorder`` is carried out (the order IS placed) but
+        answered with HTTP ``status`` and a ``Server Error`` body: an ambiguous outcome."""
+        self.sendorder_faults.fail_status = status
+
+    def delay_next_sendorder(self, seconds: float) -> None:
+        """The next authenticated ``sendorder`` is carried out at once but its answer
+        waits ``seconds`` (for client read-timeout tests)."""
+        self.sendorder_faults.delay_s = seconds
 
     def stall(self, seconds: float) -> None:
         """Send nothing at all (heartbeats included) for ``seconds``; sockets stay open."""
