@@ -403,6 +403,9 @@ class ExchangeServer:
         next_fault = {name: started + every for name, every in due.items() if every}
         while True:
             await asyncio.sleep(0.2)
+            # Dead-man switches (cancel-all-after) fire within 0.2 s of their trigger time,
+            # during a stall too: the exchange keeps its promise when the network is silent.
+            self.order_desk.tick(_now_ms())
             if self.gate.stalled:
                 continue
             now = time.monotonic()
@@ -412,8 +415,6 @@ class ExchangeServer:
                     session.heartbeat_due(now) or self.spot_desk.heartbeat_due(session, now)
                 ):
                     session.send_heartbeat()
-            # Dead-man switches (cancel-all-after) fire within 0.2 s of their trigger time.
-            self.order_desk.tick(_now_ms())
             if now >= next_ticker:
                 next_ticker = now + 1.0
                 now_ms = _now_ms()

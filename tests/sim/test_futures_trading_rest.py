@@ -237,3 +237,13 @@ async def test_delayed_answer_still_places(exchange: ExchangeServer) -> None:
     with pytest.raises(TimeoutError):
         await _post(exchange, "sendorder", params, read_within=0.2)
     assert len(_working(exchange, "slow-1")) == 1
+
+
+async def test_dead_man_switch_fires_during_a_stall(exchange: ExchangeServer) -> None:
+    exchange.stall(5.0)  # the feeds fall silent; the exchange's own promise still holds
+    _, body = await _post(exchange, "cancelallordersafter", {"timeout": "1"})
+    assert body["result"] == "success"
+    deadline = time.monotonic() + 4
+    while exchange.account.open_orders(F):
+        assert time.monotonic() < deadline, "dead-man switch did not fire during the stall"
+        await asyncio.sleep(0.05)
