@@ -55,6 +55,14 @@ class Accepted:
     count: int | None = None
     """Spot ``cancel_all``: how many orders were cancelled."""
 
+    @property
+    def filled(self) -> Decimal:
+        """What the answer says traded at once (the sum of its EXECUTION events)."""
+        return sum(
+            (e.amount for e in self.events if e.type == "EXECUTION" and e.amount is not None),
+            Decimal(0),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Rejected:

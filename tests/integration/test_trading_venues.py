@@ -106,6 +106,19 @@ async def test_post_only_that_would_take_is_refused_in_plain_words(
     assert outcome.message == "post-only order would have taken liquidity, so it was not placed"
 
 
+async def test_marketable_ioc_fills_and_says_so(
+    exchange: ExchangeServer, client: FuturesTradingClient
+) -> None:
+    _, asks = exchange.book_levels(SYMBOL)
+    outcome = await client.send_order(
+        symbol=SYMBOL, side="buy", order_type="ioc", size=SIZE, limit_price=asks[-1][0]
+    )
+    assert isinstance(outcome, Accepted), outcome
+    assert outcome.filled == SIZE
+    assert outcome.message == "order filled (0.001)"
+    assert all(e.price is not None and e.price <= asks[-1][0] for e in outcome.events)
+
+
 async def test_http_500_after_accept_is_ambiguous_and_reconciles_to_one_order(
     exchange: ExchangeServer, client: FuturesTradingClient
 ) -> None:

@@ -338,6 +338,29 @@ async def test_filled_at_once_is_accepted_with_its_execution() -> None:
     assert event.price == Decimal("7244.5")
     assert event.amount == Decimal("10")
     assert event.execution_id == "e1ec9f63-2338-4c44-b40a-43486c6732d7"
+    assert outcome.filled == Decimal("10")
+    assert outcome.message == "order filled (10)"
+
+
+@pytest.mark.parametrize(
+    ("tail", "message"),
+    [
+        ("CANCEL", "0.003 filled at once; the rest was cancelled"),
+        ("PLACE", "order placed; 0.003 filled at once, the rest is working"),
+    ],
+)
+async def test_partly_filled_order_says_what_became_of_the_rest(tail: str, message: str) -> None:
+    events: list[dict[str, Any]] = [
+        {"type": "EXECUTION", "executionId": "x1", "price": 100.5, "amount": 0.001},
+        {"type": "EXECUTION", "executionId": "x2", "price": 101, "amount": 0.002},
+        {"type": tail, "uid": ORDER_ID, "order": {"orderId": ORDER_ID}},
+    ]
+    async with fake_futures() as server, client_for(server) as client:
+        server.answer = lambda seen: (200, send_status("placed", events))
+        outcome = await limit_buy(client)
+    assert isinstance(outcome, Accepted)
+    assert outcome.filled == Decimal("0.003")
+    assert outcome.message == message
 
 
 # --------------------------------------------------------- ambiguity, no retry

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 from urllib.parse import quote, urlencode
@@ -299,7 +299,25 @@ def read_send_order(http_status: int, raw: bytes, request: FuturesRequest) -> Ou
     body = _body(http_status, raw, request)
     if not isinstance(body, dict):
         return body
-    return _status_outcome(body, "sendStatus", request, st.ACCEPTED_SEND, st.status_message)
+    outcome = _status_outcome(body, "sendStatus", request, st.ACCEPTED_SEND, st.status_message)
+    if isinstance(outcome, Accepted):
+        return replace(outcome, message=_placed_message(outcome))
+    return outcome
+
+
+def _placed_message(outcome: Accepted) -> str:
+    """``placed`` is said even when the order traded at once: the events tell the rest."""
+    kinds = {e.type for e in outcome.events}
+    filled = format(outcome.filled, "f")
+    if outcome.filled and "CANCEL" in kinds:
+        return f"{filled} filled at once; the rest was cancelled"
+    if outcome.filled and "PLACE" in kinds:
+        return f"order placed; {filled} filled at once, the rest is working"
+    if outcome.filled:
+        return f"order filled ({filled})"
+    if "CANCEL" in kinds:
+        return "order cancelled at once: nothing traded"
+    return outcome.message
 
 
 def read_edit_order(http_status: int, raw: bytes, request: FuturesRequest) -> Outcome:
