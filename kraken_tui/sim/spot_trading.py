@@ -22,6 +22,7 @@ cancels (rather than refuses) is acknowledged, then canceled on ``executions``.
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -34,20 +35,26 @@ from kraken_tui.sim.outbox import Outbox
 from kraken_tui.sim.spot_tokens import TokenIssuer
 from kraken_tui.sim.spot_ws import SpotSession
 from kraken_tui.venues.kraken_spot import trading_server as enc
+from kraken_tui.venues.timefmt import rfc3339_to_ms
 
 INVALID_SESSION = "ESession:Invalid session"
 MAX_DEAD_MAN_TIMEOUT = 86_400
 """``cancel_all_orders_after`` takes fewer seconds than a day."""
-MAX_CL_ORD_ID = 36
-"""A long UUID; free text is shorter still (18) at Kraken, but the UI's ids are UUIDs."""
+MAX_FREE_TEXT_ID = 18
+_UUID = re.compile(r"\A[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z|\A[0-9a-fA-F]{32}\Z")
+"""A ``cl_ord_id`` is a long UUID, a 32-hex short one, or free text of at most 18 characters."""
 
 ORDER_KINDS: Mapping[str, OrderKind] = {
     "limit": "limit",
     "market": "market",
     "stop-loss": "stop",
+    "stop-loss-limit": "stop",
     "take-profit": "take_profit",
+    "take-profit-limit": "take_profit",
 }
 """Spot ``order_type`` values the embedded exchange trades, and the desk's kind for each."""
+LIMIT_TYPES = frozenset({"limit", "stop-loss-limit", "take-profit-limit"})
+TRIGGER_TYPES = frozenset({"stop-loss", "stop-loss-limit", "take-profit", "take-profit-limit"})
 
 
 class EventHold(Protocol):
@@ -189,8 +196,10 @@ class SpotTrading:
         if post_only and (order_type != "limit" or tif == "ioc"):
             raise _bad("post_only")
         echo = _client_ids(params)
-        limit_price = _price(params, "limit_price") if order_type == "limit" else None
-        stop_price = _trigger_price(params) if order_type in ("stop-loss", "take-profit") else None
+        limit_price = _price(params, "limit_price") if order_type in LIMIT_TYPES else None
+        stop_price = _trigger_price(params) if order_type in TRIGGER_TYPES else None
+        now = self._now_ms()
+        _check_deadline(params, now)
         kind = ORDER_KINDS[order_type]
         if kind == "limit" and post_only:
             kind = "post"
@@ -210,7 +219,7 @@ class SpotTrading:
             reduce_only=reduce_only,
             cl_ord_id=str(echo.get("cl_ord_id", "")),
         )
-        result = self._desk.place(request, self._now_ms())
+        result = self._desk.place(request, now)
         if result.outcome == "rejected" or result.order is None:
             # Prices were checked positive above: the desk's invalidPrice is the tick.
             tick = result.reason == "invalidPrice"
@@ -241,6 +250,8 @@ class SpotTrading:
         limit_price = _price(params, "limit_price") if "limit_price" in params else None
         stop_price = _price(params, "trigger_price") if "trigger_price" in params else None
         _flag(params, "post_only")
+        now = self._now_ms()
+        _check_deadline(params, now)
         result = self._desk.amend(
             Venue.SPOT,
             order_id=given if name == "order_id" else "",
@@ -248,7 +259,7 @@ class SpotTrading:
             qty=qty,
             limit_price=limit_price,
             stop_price=stop_price,
-            now_ms=self._now_ms(),
+            now_ms=now,
         )
         if result.outcome == "rejected":
             reply.fail(enc.spot_error_for(result.reason or "notFound"))
@@ -361,7 +372,9 @@ def _client_ids(params: Mapping[str, Any]) -> dict[str, Any]:
     if cl_ord_id is not None and userref is not None:
         raise _bad("cl_ord_id")
     if cl_ord_id is not None:
-        if not isinstance(cl_ord_id, str) or not 0 < len(cl_ord_id) <= MAX_CL_ORD_ID:
+        if not isinstance(cl_ord_id, str) or not (
+            _UUID.match(cl_ord_id) or 0 < len(cl_ord_id) <= MAX_FREE_TEXT_ID
+        ):
             raise _bad("cl_ord_id")
         return {"cl_ord_id": cl_ord_id}
     if userref is not None:
@@ -369,6 +382,21 @@ def _client_ids(params: Mapping[str, Any]) -> dict[str, Any]:
             raise _bad("order_userref")
         return {"order_userref": userref}
     return {}
+
+
+def _check_deadline(params: Mapping[str, Any], now_ms: int) -> None:
+    """A ``deadline`` already past refuses the request, as Kraken's engine does."""
+    deadline = params.get("deadline")
+    if deadline is None:
+        return
+    try:
+        when = rfc3339_to_ms(deadline) if isinstance(deadline, str) else None
+    except ValueError:
+        when = None
+    if when is None:
+        raise _bad("deadline")
+    if when < now_ms:
+        raise _Invalid(enc.DEADLINE_ELAPSED)
 
 
 def _id_list(params: Mapping[str, Any], name: str, kind: type) -> list[Any]:

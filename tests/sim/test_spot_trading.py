@@ -9,6 +9,7 @@ runs the real order desk.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -26,7 +27,10 @@ from kraken_tui.sim import ExchangeServer
 from kraken_tui.sim.order_desk import OrderDesk, OrderRequest, PlaceResult
 from kraken_tui.sim.practice import AccountEvent
 from kraken_tui.sim.spot_private import SpotPrivateDesk
+from kraken_tui.venues.kraken_spot import trading as spot_trading
+from kraken_tui.venues.kraken_spot.trading import TradingAck, decode_trading_ack, new_cl_ord_id
 from kraken_tui.venues.kraken_spot.trading_server import dead_man_result, spot_error_for
+from kraken_tui.venues.outcomes import Accepted, Rejected
 from kraken_tui.venues.timefmt import rfc3339_to_ms
 from tests.sim.test_spot_private import (
     API_KEY,
@@ -301,6 +305,33 @@ async def test_triggered_orders_carry_the_trigger_price(
     )
 
 
+async def test_stop_limit_and_uuid_client_ids(fake: tuple[DeskServer, FakeOrderDesk]) -> None:
+    server, desk = fake
+    client, token = await trading_client(server)
+    long_id = "2c6be801-1f53-4f79-a0bb-4ea1c95dfae9"
+    params = {
+        "order_type": "stop-loss-limit",
+        "side": "sell",
+        "order_qty": 1,
+        "symbol": "ETH/USD",
+        "limit_price": 1790,
+        "triggers": {"price": 1800.25, "price_type": "static"},
+        "cl_ord_id": long_id,
+        "deadline": "2999-01-01T00:00:00Z",
+        "token": token,
+    }
+    stop = await call(client, "add_order", params)
+    short = await call(client, "add_order", {**LIMIT_BUY, "cl_ord_id": "ab" * 16, "token": token})
+    await client.close()
+    assert stop["result"]["cl_ord_id"] == long_id and short["success"] is True
+    request = desk.requests[0]
+    assert (request.kind, request.stop_price, request.limit_price) == (
+        "stop",
+        D("1800.25"),
+        D(1790),
+    )
+
+
 async def test_market_order_filled_at_once_is_still_announced_first(
     fake: tuple[DeskServer, FakeOrderDesk],
 ) -> None:
@@ -344,7 +375,9 @@ async def test_market_order_filled_at_once_is_still_announced_first(
         ({"post_only": "yes"}, "EGeneral:Invalid arguments:post_only"),
         ({"post_only": True, "time_in_force": "ioc"}, "EGeneral:Invalid arguments:post_only"),
         ({"cl_ord_id": "a", "order_userref": 1}, "EGeneral:Invalid arguments:cl_ord_id"),
-        ({"cl_ord_id": "x" * 37}, "EGeneral:Invalid arguments:cl_ord_id"),
+        ({"cl_ord_id": "x" * 19}, "EGeneral:Invalid arguments:cl_ord_id"),
+        ({"deadline": "2020-01-01T00:00:00.000Z"}, "EService:Deadline elapsed"),
+        ({"deadline": "soon"}, "EGeneral:Invalid arguments:deadline"),
         ({"order_userref": "1"}, "EGeneral:Invalid arguments:order_userref"),
         ({"order_type": "stop-loss"}, "EGeneral:Invalid arguments:triggers"),
     ],
@@ -711,3 +744,49 @@ async def test_trading_on_the_public_port_is_refused(exchange: ExchangeServer) -
             method,
         )
     assert exchange.account.open_orders(Venue.SPOT) == before
+
+
+async def _raw_ack(client: WsClient) -> TradingAck:
+    """The next trading ack, decoded by the client side's own decoder."""
+    while True:
+        decoded = decode_trading_ack(await asyncio.wait_for(client.ws.recv(), 5))
+        if isinstance(decoded, TradingAck):
+            return decoded
+
+
+async def test_the_client_encoders_trade_on_the_exchange(exchange: ExchangeServer) -> None:
+    """The venue layer's frames, answered by the exchange, read by its decoder."""
+    client, token = await exchange_client(exchange)
+    best_bid = exchange.book_levels("BTC/USD")[0][0][0]
+    price = on_tick(best_bid * D("0.8"))
+    cid = new_cl_ord_id()
+    await client.ws.send(
+        spot_trading.add_order(
+            token, order_type="limit", side="buy", order_qty=D("0.001"), symbol="BTC/USD",
+            cl_ord_id=cid, limit_price=price, deadline="2999-01-01T00:00:00Z", req_id=1,
+        )
+    )  # fmt: skip
+    placed = (await _raw_ack(client)).outcome(cid)
+    assert isinstance(placed, Accepted) and placed.status == "placed"
+    assert placed.cli_ord_id == cid and placed.order_id
+    await client.ws.send(
+        spot_trading.amend_order(
+            token, cl_ord_id=cid, order_qty=D("0.002"), limit_price=price - TICK, req_id=2
+        )
+    )
+    amended = (await _raw_ack(client)).outcome(cid)
+    (working,) = [o for o in exchange.account.open_orders(Venue.SPOT) if o.cl_ord_id == cid]
+    assert isinstance(amended, Accepted) and amended.status == "amended"
+    assert (working.qty, working.limit_price) == (D("0.002"), price - TICK)
+    await client.ws.send(spot_trading.cancel_all_orders_after(token, 30, req_id=3))
+    armed = (await _raw_ack(client)).outcome()
+    await client.ws.send(spot_trading.cancel_order(token, cl_ord_ids=[cid, cid], req_id=4))
+    first, second = (await _raw_ack(client)).outcome(cid), (await _raw_ack(client)).outcome(cid)
+    await client.ws.send(spot_trading.cancel_all_orders_after(token, 0, req_id=5))
+    disarmed = (await _raw_ack(client)).outcome()
+    await client.close()
+    assert isinstance(armed, Accepted) and armed.status == "armed" and armed.trigger_time
+    assert isinstance(first, Accepted) and first.order_id == placed.order_id
+    assert isinstance(second, Rejected) and second.status == "EOrder:Unknown order"
+    assert isinstance(disarmed, Accepted) and disarmed.status == "disarmed"
+    assert exchange.order_desk.dead_man_trigger(Venue.SPOT) is None

@@ -43,6 +43,7 @@ UNKNOWN_ORDER = "EOrder:Unknown order"
 DUPLICATE_CL_ORD_ID = "EGeneral:Invalid arguments:cl_ord_id"
 MARKET_CLOSED = "EService:Market in cancel_only mode"
 UNAVAILABLE = "EService:Unavailable"
+DEADLINE_ELAPSED = "EService:Deadline elapsed"
 
 REASON_ERRORS: Mapping[str, str] = {
     "insufficientAvailableFunds": INSUFFICIENT_FUNDS,
