@@ -672,3 +672,11 @@ def test_every_documented_error_code_has_its_own_words(code: str) -> None:
     message = error_message(code)
     assert message != f"refused by the exchange ({code})"
     assert len(message) < 100
+
+
+def test_client_repr_shows_no_secret() -> None:
+    creds = Credentials(API_KEY, Secret(SECRET_TEXT), source="test")
+    client = FuturesTradingClient("http://127.0.0.1:1", creds)
+    text = repr(client)
+    assert SECRET_TEXT not in text and API_KEY not in text
+    assert "…y-01" in text

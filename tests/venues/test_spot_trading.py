@@ -462,3 +462,11 @@ def test_token_appears_only_in_the_frame_never_in_errors() -> None:
     assert TOKEN not in str(caught.value)
     frame = cancel_all(Secret(TOKEN))
     assert parsed(frame)["params"]["token"] == TOKEN
+
+
+def test_failure_ack_without_an_error_text_is_still_a_refusal() -> None:
+    ack = decode_trading_ack('{"method": "amend_order", "success": false, "req_id": 4}')
+    assert isinstance(ack, TradingAck)
+    outcome = ack.outcome(cli_ord_id="c-4")
+    assert isinstance(outcome, Rejected)
+    assert (outcome.message, outcome.cli_ord_id) == ("refused without a reason", "c-4")
