@@ -677,11 +677,12 @@ async def test_exchange_marketable_limit_fills_with_ledger_entries(
 
 async def test_exchange_cancel_all_and_dead_man(exchange: ExchangeServer) -> None:
     client, token = await exchange_client(exchange)
-    seeded = len(exchange.account.open_orders(Venue.SPOT))
+    # Clear the seeded orders first: the market may fill one of them at any moment.
+    assert (await call(client, "cancel_all", {"token": token}))["success"] is True
     placed = [(await call(client, "add_order", far_buy(exchange, token)))["result"]["order_id"]
               for _ in range(2)]  # fmt: skip
     ack = await call(client, "cancel_all", {"token": token})
-    assert ack["result"] == {"count": seeded + 2}
+    assert ack["result"] == {"count": 2}
     assert exchange.account.open_orders(Venue.SPOT) == []
 
     again = (await call(client, "add_order", far_buy(exchange, token)))["result"]["order_id"]
@@ -713,11 +714,11 @@ async def test_exchange_refusals(
     exchange: ExchangeServer, change: dict[str, Any], error: str
 ) -> None:
     client, token = await exchange_client(exchange)
-    before = exchange.account.open_orders(Venue.SPOT)
-    ack = await call(client, "add_order", {**far_buy(exchange, token), **change})
+    params = {**far_buy(exchange, token, cl_ord_id="refused"), **change}
+    ack = await call(client, "add_order", params)
     await client.close()
     assert (ack["success"], ack["error"]) == (False, error)
-    assert exchange.account.open_orders(Venue.SPOT) == before
+    assert "refused" not in {o.cl_ord_id for o in exchange.account.open_orders(Venue.SPOT)}
 
 
 async def test_exchange_post_only_that_would_take_is_refused(exchange: ExchangeServer) -> None:
@@ -733,8 +734,10 @@ async def test_exchange_post_only_that_would_take_is_refused(exchange: ExchangeS
 async def test_trading_on_the_public_port_is_refused(exchange: ExchangeServer) -> None:
     token = await exchange_token(exchange)
     client = await WsClient.connect(exchange.urls.spot_ws)
-    before = exchange.account.open_orders(Venue.SPOT)
-    replies = [await call(client, method, far_buy(exchange, token))
+    seeded_btc = {
+        o.order_id for o in exchange.account.open_orders(Venue.SPOT) if o.symbol == "BTC/USD"
+    }
+    replies = [await call(client, method, far_buy(exchange, token, cl_ord_id="public"))
                for method in ("add_order", "cancel_all")]  # fmt: skip
     await client.close()
     for reply, method in zip(replies, ("add_order", "cancel_all"), strict=True):
@@ -743,7 +746,10 @@ async def test_trading_on_the_public_port_is_refused(exchange: ExchangeServer) -
             "Method not found",
             method,
         )
-    assert exchange.account.open_orders(Venue.SPOT) == before
+    now_open = exchange.account.open_orders(Venue.SPOT)
+    assert "public" not in {o.cl_ord_id for o in now_open}
+    # cancel_all did not run either: the seeded BTC bid, 2 % under the market, still works.
+    assert seeded_btc and seeded_btc <= {o.order_id for o in now_open}
 
 
 async def _raw_ack(client: WsClient) -> TradingAck:
@@ -790,3 +796,53 @@ async def test_the_client_encoders_trade_on_the_exchange(exchange: ExchangeServe
     assert isinstance(second, Rejected) and second.status == "EOrder:Unknown order"
     assert isinstance(disarmed, Accepted) and disarmed.status == "disarmed"
     assert exchange.order_desk.dead_man_trigger(Venue.SPOT) is None
+
+
+async def test_exchange_market_sell(exchange: ExchangeServer) -> None:
+    client, token = await exchange_client(exchange, balances=True)
+    params = {"order_type": "market", "side": "sell", "order_qty": 0.001, "symbol": "BTC/USD"}
+    ack = await call(client, "add_order", {**params, "token": token})
+    order_id = ack["result"]["order_id"]
+    reports: list[dict[str, Any]] = []
+
+    def until_done(msg: dict[str, Any]) -> bool:
+        if about(order_id)(msg):
+            reports.append(msg["data"][0])
+        return bool(reports) and reports[-1]["exec_type"] == "filled"
+
+    await client.recv_until(until_done)
+    trades = [r for r in reports if r["exec_type"] == "trade"]
+    ours = {t["exec_id"] for t in trades}
+    ledger = await client.collect(
+        lambda m: m.get("channel") == "balances" and m["data"][0]["ref_id"] in ours,
+        2 * len(trades),
+    )
+    await client.close()
+    assert [r["exec_type"] for r in reports[:2]] == ["pending_new", "new"]
+    assert (reports[0]["order_type"], reports[0]["side"]) == ("market", "sell")
+    assert sum(D(t["last_qty"]) for t in trades) == D("0.001")
+    btc = [m["data"][0] for m in ledger if m["data"][0]["asset"] == "BTC"]
+    assert sum(D(e["amount"]) for e in btc) == D("-0.001")
+
+
+@pytest.mark.parametrize(
+    ("reason", "text"),
+    [
+        ("cancelled_by_user", "User requested"),
+        ("ioc_order_failed_because_it_would_not_be_executed", "Immediate or cancel"),
+        ("dead_man_switch", "Cancel all orders after"),
+    ],
+)
+async def test_cancel_reasons_on_executions(
+    fake: tuple[DeskServer, FakeOrderDesk], reason: str, text: str
+) -> None:
+    server, desk = fake
+    client, token = await trading_client(server)
+    ack = await call(client, "add_order", {**LIMIT_BUY, "token": token})
+    await client.collect(channel("executions"), 2)
+    order = desk.working.pop(ack["result"]["order_id"])
+    server.account.emit(AccountEvent("order_closed", Venue.SPOT, order=order, reason=reason,
+                                     status="canceled"))  # fmt: skip
+    closed = await client.recv_until(channel("executions"))
+    await client.close()
+    assert (closed["data"][0]["exec_type"], closed["data"][0]["reason"]) == ("canceled", text)
