@@ -155,7 +155,9 @@ class FuturesAccountViews:
                 "order_id": order.order_id,
                 "symbol": order.symbol,
                 "side": "buy" if order.side is OrderSide.BUY else "sell",
-                "orderType": "stop" if order.stop_price is not None else "lmt",
+                "orderType": "lmt"
+                if order.stop_price is None
+                else ("take_profit" if order.order_type == "take_profit" else "stop"),
             }
             if order.cl_ord_id:
                 row["cliOrdId"] = order.cl_ord_id

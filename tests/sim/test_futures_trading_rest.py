@@ -247,3 +247,28 @@ async def test_dead_man_switch_fires_during_a_stall(exchange: ExchangeServer) ->
     while exchange.account.open_orders(F):
         assert time.monotonic() < deadline, "dead-man switch did not fire during the stall"
         await asyncio.sleep(0.05)
+
+
+async def test_market_fill_reaches_the_fills_feed(exchange: ExchangeServer) -> None:
+    client = await _connect(exchange)
+    await _subscribe(client, exchange, "fills")
+    params = {"orderType": "mkt", "symbol": "PF_XBTUSD", "side": "sell", "size": "0.002"}
+    _, body = await _post(exchange, "sendorder", params | {"cliOrdId": "hit-bid"})
+    order_id = body["sendStatus"]["order_id"]
+    delta = await client.recv_until(_feed("fills"))
+    await client.close()
+    fill = delta["fills"][0]
+    assert fill["order_id"] == order_id and fill["buy"] is False
+    assert fill["fill_type"] == "taker" and fill["order_type"] == "market"
+    assert fill["instrument"] == "PF_XBTUSD"
+    assert exchange.account.position_size("PF_XBTUSD") == Decimal("0.038")  # 0.04 - 0.002
+
+
+async def test_take_profit_listed_as_take_profit(exchange: ExchangeServer) -> None:
+    above = str(int(exchange.markets["PF_XBTUSD"].mid * Decimal("1.2")))
+    params = {"orderType": "take_profit", "symbol": "PF_XBTUSD", "side": "sell", "size": "0.01"}
+    _, body = await _post(exchange, "sendorder", params | {"stopPrice": above})
+    assert body["sendStatus"]["status"] == "placed"
+    _, listed = await _post(exchange, "openorders", {})
+    row = next(r for r in listed["openOrders"] if r["order_id"] == body["sendStatus"]["order_id"])
+    assert row["orderType"] == "take_profit" and row["stopPrice"] == int(above)
