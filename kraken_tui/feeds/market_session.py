@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from kraken_tui.endpoints import Endpoints
 from kraken_tui.feeds.backoff import Backoff
 from kraken_tui.feeds.futures_public import FuturesPublicFeed, InstrumentLoader
+from kraken_tui.feeds.order_gateway import OrderGateway
 from kraken_tui.feeds.private_session import PrivateFeeds
 from kraken_tui.feeds.session import DEPTHS, Selection
 from kraken_tui.feeds.spot_public import SpotPublicFeed
@@ -79,6 +80,7 @@ class LiveMarketSession:
             credential_notes,
             backoff=private_backoff,
         )
+        self.trading: OrderGateway | None = None
         self.recent_tickers = recent_tickers
         self._recent: OrderedDict[MarketKey, None] = OrderedDict()
         self._selection = _normalised(_checked(initial))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from kraken_tui.feeds.order_gateway import OrderGateway
 from kraken_tui.feeds.stores import MarketStore
 from kraken_tui.model import Venue
 
@@ -26,6 +27,8 @@ class Selection:
 
 class MarketSession(Protocol):
     store: MarketStore
+    trading: OrderGateway | None
+    """Order entry, or None where the session has none (the UI then offers no ticket)."""
 
     @property
     def selection(self) -> Selection: ...

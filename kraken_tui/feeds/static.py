@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from kraken_tui.book import FuturesBook, L2Book, SpotBook
 from kraken_tui.feeds.account_store import AuthState
+from kraken_tui.feeds.order_gateway import OrderGateway
 from kraken_tui.feeds.session import Selection
 from kraken_tui.feeds.stores import ConnState, MarketStore
 from kraken_tui.model import Instrument, InstrumentKind, Ticker, Trade, TradeSide, Venue
@@ -202,6 +203,7 @@ class StaticSession:
         self, selection: Selection | None = None, seed: int = 7, *, account: bool = True
     ) -> None:
         self.store = MarketStore()
+        self.trading: OrderGateway | None = None
         self.seed = seed
         self.store.add_instruments(INSTRUMENTS)
         self._selection = selection or Selection(Venue.SPOT, "BTC/USD", 25)
