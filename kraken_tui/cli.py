@@ -90,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--exchange, KRAKEN_TUI_SIM_FUTURES_API_KEY and so on",
     )
     parser.add_argument(
+        "--trade",
+        action="store_true",
+        help="live: enable order entry (otherwise live is read-only); sim and demo "
+        "always allow practice orders",
+    )
+    parser.add_argument(
         "--log-file",
         metavar="PATH",
         help="write a log (connections, errors) to PATH; secrets and tokens are masked",
@@ -173,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         scenario=args.scenario,
         keys_from_env=args.keys_from_env,
         log_file=args.log_file,
+        trade=args.trade,
     )
 
 

@@ -24,6 +24,7 @@ from kraken_tui.feeds.private_session import PrivateFeeds
 from kraken_tui.feeds.session import DEPTHS, Selection
 from kraken_tui.feeds.spot_public import SpotPublicFeed
 from kraken_tui.feeds.stores import MarketKey, MarketStore
+from kraken_tui.feeds.trading import LiveOrderGateway
 from kraken_tui.model import Venue
 from kraken_tui.model.secret import Credentials
 
@@ -53,6 +54,9 @@ class LiveMarketSession:
         credentials: Mapping[Venue, Credentials] | None = None,
         credential_notes: Mapping[Venue, str] | None = None,
         private_backoff: Callable[[], Backoff] | None = None,
+        trading_allowed: bool = True,
+        trading_disabled_reason: str = "",
+        trading_timeout: float = 10.0,
     ) -> None:
         self.store = store if store is not None else MarketStore()
         self.endpoints = endpoints
@@ -81,6 +85,21 @@ class LiveMarketSession:
             backoff=private_backoff,
         )
         self.trading: OrderGateway | None = None
+        self.gateway: LiveOrderGateway | None = None
+        """The same object as :attr:`trading`, with its concrete type (tests, diagnostics)."""
+        if credentials:
+            # With keys but trading not allowed the gateway exists, disabled, so the UI
+            # can say why; it then makes no network call at all.
+            self.gateway = LiveOrderGateway(
+                endpoints,
+                self.store,
+                credentials,
+                allowed=trading_allowed,
+                disabled_reason=trading_disabled_reason,
+                request_timeout=trading_timeout,
+                backoff=private_backoff() if private_backoff is not None else None,
+            )
+            self.trading = self.gateway
         self.recent_tickers = recent_tickers
         self._recent: OrderedDict[MarketKey, None] = OrderedDict()
         self._selection = _normalised(_checked(initial))
@@ -98,6 +117,8 @@ class LiveMarketSession:
             asyncio.create_task(self.futures.run(), name="feed:futures"),
             asyncio.create_task(self.private.run(), name="feed:private"),
         ]
+        if self.gateway is not None:
+            tasks.append(asyncio.create_task(self.gateway.run(), name="feed:trading"))
         try:
             await asyncio.gather(*tasks)
             await asyncio.Event().wait()  # both DOWN: stay "running" until cancelled

@@ -35,6 +35,7 @@ def run_dashboard(
     scenario: str,
     keys_from_env: bool = False,
     log_file: str | None = None,
+    trade: bool = False,
 ) -> int:
     """Run the dashboard until the user quits; returns the process exit status."""
     exchange: EmbeddedExchange | None = None
@@ -76,8 +77,14 @@ def run_dashboard(
     from kraken_tui.ui.app import KrakenApp
 
     initial = Selection(Venue(venue), symbol.upper() if venue == "futures" else symbol, depth)
+    trading_allowed, trading_reason = trading_permission(env, exchange_url, trade)
     session = LiveMarketSession(
-        endpoints, initial=initial, credentials=credentials, credential_notes=notes
+        endpoints,
+        initial=initial,
+        credentials=credentials,
+        credential_notes=notes,
+        trading_allowed=trading_allowed,
+        trading_disabled_reason=trading_reason,
     )
     # A running `kraken-tui sim` is the embedded exchange, whatever --env says.
     label = "SIM" if exchange_url else ENV_LABELS[env]
@@ -87,6 +94,17 @@ def run_dashboard(
         if exchange is not None:
             exchange.stop()
     return 0
+
+
+LIVE_READ_ONLY = "live is read-only: start with --trade to enable order entry"
+
+
+def trading_permission(env: str, exchange_url: str | None, trade: bool) -> tuple[bool, str]:
+    """Whether order entry is on: always on the embedded exchange and demo; live only
+    with ``--trade`` (the UI then asks for a typed confirmation at start)."""
+    if env == "live" and not exchange_url and not trade:
+        return False, LIVE_READ_ONLY
+    return True, ""
 
 
 def check_demo(futures_rest: str) -> str | None:
