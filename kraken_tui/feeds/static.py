@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from kraken_tui.book import FuturesBook, L2Book, SpotBook
 from kraken_tui.feeds.account_store import AuthState
-from kraken_tui.feeds.order_gateway import OrderGateway
+from kraken_tui.feeds.order_gateway import OrderGateway, Ticket, TradeResult
 from kraken_tui.feeds.session import Selection
 from kraken_tui.feeds.stores import ConnState, MarketStore
 from kraken_tui.model import Instrument, InstrumentKind, Ticker, Trade, TradeSide, Venue
@@ -245,3 +245,58 @@ class StaticSession:
         self.calls.append(("resync", self._selection.symbol))
         key = (self._selection.venue, self._selection.symbol)
         self.store.books[key].invalidate()
+
+
+class FakeOrderGateway:
+    """A deterministic OrderGateway for tests and screenshots: records every call and
+    answers with scripted results (``ok`` by default); ``enabled=False`` refuses all."""
+
+    def __init__(
+        self,
+        *,
+        enabled: bool = True,
+        why_disabled: str = "live is read-only: start with --trade",
+        dead_man: dict[Venue, float] | None = None,
+    ) -> None:
+        self._enabled = enabled
+        self._why = why_disabled
+        self.dead_man = dict(dead_man or {})
+        self.calls: list[tuple[str, tuple[object, ...]]] = []
+        self.results: list[TradeResult] = []
+        """Answers for the next calls, first first; when empty every call succeeds."""
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled
+
+    @property
+    def why_disabled(self) -> str:
+        return "" if self._enabled else self._why
+
+    def _answer(self, name: str, *args: object) -> TradeResult:
+        self.calls.append((name, args))
+        if not self._enabled:
+            return TradeResult(False, self._why)
+        if self.results:
+            return self.results.pop(0)
+        return TradeResult(True, f"{name}: accepted", order_id=f"FAKE-{len(self.calls)}")
+
+    async def place(self, ticket: Ticket) -> TradeResult:
+        return self._answer("place", ticket)
+
+    async def cancel(self, order: Order) -> TradeResult:
+        return self._answer("cancel", order)
+
+    async def cancel_all(
+        self, venue: Venue | None = None, symbol: str | None = None
+    ) -> TradeResult:
+        return self._answer("cancel_all", venue, symbol)
+
+    async def move(self, order: Order, new_price: Decimal) -> TradeResult:
+        return self._answer("move", order, new_price)
+
+    def dead_man_seconds(self, venue: Venue) -> float | None:
+        return self.dead_man.get(venue)
+
+    async def shutdown(self, *, cancel_all: bool) -> None:
+        self.calls.append(("shutdown", (cancel_all,)))

@@ -4,6 +4,7 @@ and opens the palette, help and theme picker. Layout lives in the dashboard scre
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -17,6 +18,7 @@ from kraken_tui.feeds.session import MarketSession
 from kraken_tui.feeds.stores import ConnState
 from kraken_tui.model import Venue
 from kraken_tui.ui.commands import MarketProvider, dashboard_commands, filter_textual_commands
+from kraken_tui.ui.screens.confirm import Choice, ConfirmScreen
 from kraken_tui.ui.screens.dashboard import DashboardScreen, TitleBar
 from kraken_tui.ui.screens.help import HelpScreen, binding_rows
 from kraken_tui.ui.theme_vars import THEME_VARIABLE_DEFAULTS
@@ -30,6 +32,13 @@ from kraken_tui.ui.theming import (
 )
 
 FEED_WORKER_GROUP = "feeds"
+SHUTDOWN_TIMEOUT = 5.0
+"""Seconds quitting waits for the gateway's cancel-all and disarm before leaving anyway."""
+QUIT_CHOICES = (
+    Choice("k", "keep them working", "keep"),
+    Choice("c", "cancel all, then quit", "cancel"),
+    Choice("s", "stay", "stay"),
+)
 
 
 class KrakenApp(App[None]):
@@ -49,7 +58,7 @@ class KrakenApp(App[None]):
         ),
         Binding("question_mark", "help", "help", tooltip="this help"),
         Binding("t", "change_theme", "theme", tooltip="choose a colour theme"),
-        Binding("q", "quit", "quit", tooltip="quit"),
+        Binding("q", "quit", "quit", tooltip="quit (asks what to do with open orders)"),
     ]
 
     def __init__(
@@ -136,6 +145,39 @@ class KrakenApp(App[None]):
                 self.session.store.set_feed_state(name, ConnState.DOWN, reason)
             self.dashboard.query_one(TitleBar).show_message(f"feeds stopped — {reason}")
         self.notify(reason, title=f"{event.worker.name or 'worker'} failed", severity="error")
+
+    # -------------------------------------------------------------------- quit
+    async def action_quit(self) -> None:
+        """Quit; with trading on and orders working, ask keep / cancel all / stay first."""
+        gateway = self.session.trading
+        if gateway is None or not gateway.enabled:
+            self.exit()
+            return
+        working = len(self.session.store.account.orders)
+        if not working:
+            await self._shutdown_and_exit(cancel_all=False)
+            return
+        if isinstance(self.screen, ConfirmScreen):
+            return
+        plural = "s are" if working != 1 else " is"
+        question = f"{working} order{plural} working. Quit and keep them, or cancel all?"
+
+        def answered(answer: str | None) -> None:
+            if answer in ("keep", "cancel"):
+                self.run_worker(
+                    self._shutdown_and_exit(cancel_all=answer == "cancel"), group="quit"
+                )
+
+        self.push_screen(ConfirmScreen("QUIT", question, QUIT_CHOICES), answered)
+
+    async def _shutdown_and_exit(self, *, cancel_all: bool) -> None:
+        gateway = self.session.trading
+        if gateway is not None:
+            try:
+                await asyncio.wait_for(gateway.shutdown(cancel_all=cancel_all), SHUTDOWN_TIMEOUT)
+            except TimeoutError:
+                pass  # leaving anyway: the dead-man's switch cancels what is left
+        self.exit()
 
     # ----------------------------------------------------------------- actions
     def select_market(self, venue: Venue, symbol: str) -> None:

@@ -1,6 +1,6 @@
 """The main screen: title bar, ladder, ticker and trade tape on top, the account panes
 (positions, balances, open orders, fills) below, footer; plus the market keys (depth,
-spot/perp flip, favourites, resync, maximise) that act on it."""
+spot/perp flip, favourites, resync, maximise) and the order keys that act on it."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from textual.widgets import Footer, Static
 from kraken_tui.feeds.session import DEPTHS, MarketSession
 from kraken_tui.feeds.stores import MarketStore
 from kraken_tui.model import Instrument, InstrumentKind, Venue
+from kraken_tui.model.account import OrderSide
+from kraken_tui.ui.screens.order_keys import OrderKeys
 from kraken_tui.ui.widgets import (
     BalancesPane,
     FillsPane,
@@ -127,6 +129,11 @@ class DashboardScreen(Screen[None]):
             tooltip="maximise the focused pane (z or escape restores)",
         ),
         Binding("r", "resync", "resync", tooltip="resync: drop the book, fetch a fresh snapshot"),
+        # Each order key twice: shown while trading is on, a silent "why not" otherwise.
+        Binding("b", "ticket('buy')", "buy", tooltip="order ticket: buy at the cursor's price"),
+        Binding("s", "ticket('sell')", "sell", tooltip="order ticket: sell at the cursor's price"),
+        Binding("b", "trading_off", "buy", show=False, tooltip="order ticket (trading is off)"),
+        Binding("s", "trading_off", "sell", show=False, tooltip="order ticket (trading is off)"),
         *(
             Binding(str(n), f"favourite({n})", "favourite", show=False, tooltip=FAVOURITES_TIP)
             for n in range(1, 10)
@@ -137,6 +144,7 @@ class DashboardScreen(Screen[None]):
         super().__init__(id="dashboard")
         self.session = session
         self.env_label = env_label
+        self.order_keys = OrderKeys(self, session)
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.session, self.env_label)
@@ -204,3 +212,30 @@ class DashboardScreen(Screen[None]):
             self.minimize()
         elif self.focused is None or not self.maximize(self.focused):
             self.notify("focus a pane first (tab)", severity="warning")
+
+    # ------------------------------------------------------------------ orders
+    def trading_on(self) -> bool:
+        gateway = self.session.trading
+        return gateway is not None and gateway.enabled
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "ticket":
+            return self.trading_on()
+        if action == "trading_off":
+            return not self.trading_on()
+        return True
+
+    def action_ticket(self, side: str) -> None:
+        self.order_keys.open_ticket(OrderSide(side), self.query_one(LadderPane).cursor_price)
+
+    def action_trading_off(self) -> None:
+        self.order_keys.gateway()
+
+    def on_orders_pane_cancel_requested(self, message: OrdersPane.CancelRequested) -> None:
+        self.order_keys.cancel(message.order)
+
+    def on_orders_pane_cancel_all_requested(self, message: OrdersPane.CancelAllRequested) -> None:
+        self.order_keys.cancel_all(message.order)
+
+    def on_orders_pane_move_requested(self, message: OrdersPane.MoveRequested) -> None:
+        self.order_keys.move(message.order, message.ticks)

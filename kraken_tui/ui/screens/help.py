@@ -49,6 +49,8 @@ ACCOUNT_KEYS: tuple[tuple[str, str], ...] = (
     ("↑ ↓ pgup pgdn", "move the row cursor; home / end jump to the first / last row"),
     ("f", "only the selected market's rows (the border title says which), or all"),
     ("z", "maximise: a narrow pane hides columns (+N cols: z), zoomed shows all"),
+    ("x X", "orders: cancel the selected order / cancel all, symbol or everything (asks)"),
+    ("shift+↑ ↓", "orders: move the selected order's price one tick"),
 )
 """Keys of the account panes, listed even while another pane has focus."""
 

@@ -1,9 +1,14 @@
-"""Open orders of both venues: symbol, side, type, price, size, filled, age."""
+"""Open orders of both venues: symbol, side, type, price, size, filled, age; and the
+order keys (cancel, cancel all, move by a tick), posted as messages the screen acts on."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from decimal import Decimal
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
 
 from kraken_tui.feeds.session import MarketSession
 from kraken_tui.model import TradeSide
@@ -53,6 +58,30 @@ class OrdersPane(AccountTablePane):
         Column("age", right=True, drop=2),
     )
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "cancel", "cancel", tooltip="cancel the selected order (asks first)"),
+        Binding("X", "cancel_all", "cancel all", tooltip="cancel all: this symbol or everything"),
+        Binding("shift+up", "move(1)", "tick +", tooltip="move the selected order up one tick"),
+        Binding("shift+down", "move(-1)", "tick −", tooltip="move it down one tick"),
+    ]
+
+    class CancelRequested(Message):
+        def __init__(self, order: Order) -> None:
+            super().__init__()
+            self.order = order
+
+    class CancelAllRequested(Message):
+        def __init__(self, order: Order | None) -> None:
+            super().__init__()
+            self.order = order
+            """The selected order (its symbol is offered), or None."""
+
+    class MoveRequested(Message):
+        def __init__(self, order: Order, ticks: int) -> None:
+            super().__init__()
+            self.order = order
+            self.ticks = ticks
+
     def __init__(self, session: MarketSession, *, id: str | None = None) -> None:
         super().__init__(session, id=id)
         self.now_ms: Callable[[], int] = wall_clock_ms
@@ -92,3 +121,26 @@ class OrdersPane(AccountTablePane):
         if not order.time_ms:
             return ("—", "muted")
         return (duration_text((now_ms - order.time_ms) // 1000), "muted")
+
+    @property
+    def selected_order(self) -> Order | None:
+        """The order under the row cursor, if it is still open."""
+        key = self.cursor_key
+        return next((o for o in self.account.orders.values() if o.order_id == key), None)
+
+    def action_cancel(self) -> None:
+        order = self.selected_order
+        if order is None:
+            self.notify("no order selected", severity="warning")
+            return
+        self.post_message(self.CancelRequested(order))
+
+    def action_cancel_all(self) -> None:
+        self.post_message(self.CancelAllRequested(self.selected_order))
+
+    def action_move(self, ticks: int) -> None:
+        order = self.selected_order
+        if order is None:
+            self.notify("no order selected", severity="warning")
+            return
+        self.post_message(self.MoveRequested(order, ticks))

@@ -133,10 +133,30 @@ class StatusBar(PolledPane):
         feeds = [feed for name, feed in store.feeds.items() if name not in private]
         full = head + [cell for feed in feeds for cell in feed_cells(feed, now, detailed=True)]
         full += private_chip(store.account, store.feeds, detailed=True)
-        if line_width(full) <= self.size.width or not self.size.width:
-            return full
+        dms = dead_man_chip(self.session)
+        if line_width(full + dms) <= self.size.width or not self.size.width:
+            return full + dms
         short = head + [cell for feed in feeds for cell in feed_cells(feed, now, detailed=False)]
-        return short + private_chip(store.account, store.feeds, detailed=False)
+        return short + private_chip(store.account, store.feeds, detailed=False) + dms
+
+
+DMS_WARN_SECONDS = 15.0
+"""Below this the dead-man's switch chip turns to the warning colour."""
+
+
+def dead_man_chip(session: MarketSession) -> Line:
+    """``  DMS 47s``: the soonest armed cancel-all-after switch; nothing when disarmed."""
+    gateway = session.trading
+    if gateway is None or not gateway.enabled:
+        return []
+    armed = [s for venue in Venue if (s := gateway.dead_man_seconds(venue)) is not None]
+    if not armed:
+        return []
+    seconds = max(0.0, min(armed))
+    return [
+        ("  DMS", "label"),
+        (f" {seconds:.0f}s", "warn" if seconds < DMS_WARN_SECONDS else "value"),
+    ]
 
 
 def venue_state(status: PrivateStatus, feed: FeedStatus | None) -> tuple[str, str, str]:
