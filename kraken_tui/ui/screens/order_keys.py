@@ -36,6 +36,8 @@ class OrderKeys:
         self.limits = Limits()
         self.monotonic: Callable[[], float] = time.monotonic
         """Clock for price freshness (tests and screenshots freeze it)."""
+        self.new_client_id: Callable[[], str | None] = lambda: None
+        """Client order ids for new tickets; None lets the ticket make a fresh uuid4."""
 
     def gateway(self) -> OrderGateway | None:
         """The gateway when trading is on; otherwise say why and return None."""
@@ -64,7 +66,8 @@ class OrderKeys:
         book = store.books[(venue, symbol)]
         price = cursor_price if cursor_price is not None else best_price(book, side)
         context = TicketContext(store, gateway, instrument, check.reference, check.age, self.limits)
-        self.screen.app.push_screen(TicketScreen(context, side, price or check.reference))
+        ticket = TicketScreen(context, side, price or check.reference, self.new_client_id())
+        self.screen.app.push_screen(ticket)
 
     # ---------------------------------------------------------------- orders
     def cancel(self, order: Order) -> None:

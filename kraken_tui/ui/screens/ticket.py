@@ -74,13 +74,20 @@ class TicketScreen(ModalScreen[bool]):
         Binding("r", "reduce_only", "reduce-only", show=False),
     ]
 
-    def __init__(self, context: TicketContext, side: OrderSide, price: Decimal) -> None:
+    def __init__(
+        self,
+        context: TicketContext,
+        side: OrderSide,
+        price: Decimal,
+        cl_ord_id: str | None = None,
+    ) -> None:
         super().__init__(classes="order-modal")
         self.context = context
         self.side = side
         self.kind = TicketKind.LIMIT
         self.reduce_only = False
-        self.cl_ord_id = str(uuid.uuid4())
+        self.cl_ord_id = cl_ord_id or str(uuid.uuid4())
+        """Fixed now: every send of this ticket carries the same id, so the venue dedupes."""
         self.presets = size_presets(context.instrument, context.reference)
         self.preset_index = 0
         self._initial_price = price
