@@ -162,7 +162,7 @@ async def test_review_shows_notional_fee_distance_and_average_fill() -> None:
         figures = str(review.query_one("#review-figures").render())
         assert "notional     1,240,003.55 USD" in figures
         assert "fee (est.)   3,224.01 USD  taker 0.26%" in figures  # 0.26% of the notional
-        assert "from ref     +0.001%" in figures  # (62,000.5 − 62,000) / 62,000
+        assert "from last    +0.001%" in figures  # (62,000.5 − 62,000) / 62,000
         assert "avg fill     62,000.2" in figures
         assert review.verdict.level is Level.OK
 
@@ -179,7 +179,7 @@ async def test_resting_limit_is_a_maker_with_no_walk() -> None:
         figures = str(app.screen.query_one("#review-figures").render())
         assert "notional     30,500.00 USD" in figures
         assert "fee (est.)   48.80 USD  maker 0.16%" in figures
-        assert "from ref     -1.613%" in figures
+        assert "from last    -1.613%" in figures
         assert app.screen.numbers.walk is None
 
 
@@ -199,7 +199,7 @@ async def test_soft_warning_needs_y_twice() -> None:
             review.query_one("#review-reasons").render()
         )
         figures = str(review.query_one("#review-figures").render())
-        assert "from ref     -2.419%" in figures  # (60,500 − 62,000) / 62,000
+        assert "from last    -2.419%" in figures  # (60,500 − 62,000) / 62,000
         assert "avg fill     62,000.0" in figures  # all of it at the best bid
         await pilot.press("enter", "enter")
         await pilot.press("y")
@@ -407,3 +407,67 @@ async def test_dead_man_countdown_chip() -> None:
         gateway.dead_man.clear()
         bar.poll(force=True)
         assert "DMS" not in "".join(t for t, _ in bar.lines()[0])
+
+
+async def test_futures_ticket_reduce_only_maker_fee_and_distance_from_mark() -> None:
+    gateway = FakeOrderGateway()
+    app, _ = make_app(gateway)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("v")  # PF_XBTUSD: best ask 62,011, mark 62,011, tick 1
+        await until(pilot, lambda: app.session.selection.symbol == "PF_XBTUSD")
+        ticket = await open_ticket(pilot, app, "b")
+        assert price_input(app).value == "62011"
+        await pilot.press("r")
+        assert ticket.reduce_only
+        size_input(app).value = "0.01"
+        price_input(app).value = "61900"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        figures = str(review.query_one("#review-figures").render())
+        assert "notional     619.00 USD" in figures
+        assert "fee (est.)   0.12 USD  maker 0.02%" in figures  # 0.02% of 619
+        assert "from mark    -0.179%" in figures  # (61,900 − 62,011) / 62,011
+        await pilot.press("enter")
+        await until(pilot, lambda: len(gateway.calls) == 1)
+        placed = gateway.calls[0][1][0]
+        assert placed.venue is Venue.FUTURES and placed.reduce_only  # type: ignore[attr-defined]
+
+
+async def test_price_gone_stale_while_the_ticket_was_open_blocks_the_review() -> None:
+    gateway = FakeOrderGateway()
+    app, _ = make_app(gateway)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ticket(pilot, app, "b")
+        app.dashboard.order_keys.monotonic = lambda: FRESH_AT + 60
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.verdict.level is Level.HARD
+        await pilot.press("enter", "y", "y")
+        await pilot.pause()
+        assert gateway.calls == []
+
+
+async def test_quit_without_orders_disarms_without_asking() -> None:
+    gateway = FakeOrderGateway()
+    app, _ = make_app(gateway)
+    app.session.store.account.replace_orders(Venue.SPOT, [])
+    app.session.store.account.replace_orders(Venue.FUTURES, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await until(pilot, lambda: bool(gateway.calls))
+    assert gateway.calls == [("shutdown", (False,))]
+
+
+async def test_quit_with_trading_off_makes_no_call() -> None:
+    gateway = FakeOrderGateway(enabled=False)
+    app, _ = make_app(gateway)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await until(pilot, lambda: not app.is_running)
+    assert gateway.calls == []

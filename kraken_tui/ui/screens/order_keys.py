@@ -19,7 +19,7 @@ from kraken_tui.feeds.risk import Limits
 from kraken_tui.feeds.session import MarketSession
 from kraken_tui.model.account import Order, OrderSide
 from kraken_tui.ui.screens.confirm import Choice, ConfirmScreen
-from kraken_tui.ui.screens.order_preview import best_price, price_check
+from kraken_tui.ui.screens.order_preview import PriceCheck, best_price, price_check
 from kraken_tui.ui.screens.review import show_result
 from kraken_tui.ui.screens.ticket import TicketContext, TicketScreen
 from kraken_tui.ui.widgets.orders import order_price
@@ -65,7 +65,13 @@ class OrderKeys:
             return
         book = store.books[(venue, symbol)]
         price = cursor_price if cursor_price is not None else best_price(book, side)
-        context = TicketContext(store, gateway, instrument, check.reference, check.age, self.limits)
+
+        def recheck() -> PriceCheck:
+            return price_check(store, venue, symbol, self.limits.max_price_age, self.monotonic())
+
+        context = TicketContext(
+            store, gateway, instrument, check.reference, check.age, self.limits, recheck
+        )
         ticket = TicketScreen(context, side, price or check.reference, self.new_client_id())
         self.screen.app.push_screen(ticket)
 

@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from kraken_tui.feeds.order_gateway import Ticket, TicketKind, TradeResult
 from kraken_tui.feeds.risk import Level, Verdict, check
+from kraken_tui.model import Venue
 from kraken_tui.ui.screens.order_preview import Preview, preview
 
 if TYPE_CHECKING:
@@ -45,7 +46,8 @@ def review_lines(ticket: Ticket, numbers: Preview, quote: str, price_places: int
     role = "taker" if numbers.taker else "maker"
     lines.append(f"fee (est.)   {money(numbers.fee)} {quote}  {role} {numbers.fee_rate * 100:.2f}%")
     distance = "—" if numbers.distance_pct is None else f"{numbers.distance_pct:+.3f}%"
-    lines.append(f"from ref     {distance}")
+    reference = "mark" if ticket.venue is Venue.FUTURES else "last"
+    lines.append(f"from {reference}    {distance}")
     walk = numbers.walk
     if walk is not None:
         if walk.average is None:
@@ -77,8 +79,10 @@ class ReviewScreen(ModalScreen[bool]):
         self.context = context
         self.ticket = ticket
         key = (ticket.venue, ticket.symbol)
-        self.numbers = preview(ticket, context.store.books.get(key), context.reference)
-        self.verdict: Verdict = check(ticket, context.reference, context.price_age, context.limits)
+        now = context.recheck()
+        self.numbers = preview(ticket, context.store.books.get(key), now.reference)
+        # A stale price makes the risk check HARD: no fresh price, no order.
+        self.verdict: Verdict = check(ticket, now.reference, now.age, context.limits)
         self.armed = False
         """SOFT only: the first ``y`` arms, the second sends."""
         self.sending = False

@@ -10,6 +10,7 @@ review; the review sends. The client order id is fixed when the ticket opens.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
@@ -26,7 +27,7 @@ from kraken_tui.feeds.risk import Limits
 from kraken_tui.feeds.stores import MarketStore
 from kraken_tui.model import Instrument, Venue
 from kraken_tui.model.account import OrderSide
-from kraken_tui.ui.screens.order_preview import size_presets
+from kraken_tui.ui.screens.order_preview import PriceCheck, size_presets
 from kraken_tui.ui.screens.review import ReviewScreen
 
 KINDS = tuple(TicketKind)
@@ -55,6 +56,8 @@ class TicketContext:
     reference: Decimal
     price_age: float
     limits: Limits
+    recheck: Callable[[], PriceCheck]
+    """The reference price again, at review time: a ticket left open can go stale."""
 
 
 class TicketScreen(ModalScreen[bool]):
