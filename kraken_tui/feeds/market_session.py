@@ -98,6 +98,8 @@ class LiveMarketSession:
                 disabled_reason=trading_disabled_reason,
                 request_timeout=trading_timeout,
                 backoff=private_backoff() if private_backoff is not None else None,
+                # One key, one nonce sequence: the feed and the order socket share it.
+                spot_nonces=self.private.spot.nonces if self.private.spot is not None else None,
             )
             self.trading = self.gateway
         self.recent_tickers = recent_tickers

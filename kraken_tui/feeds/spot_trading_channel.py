@@ -93,14 +93,19 @@ class SpotTradingChannel:
 
     # ------------------------------------------------------------ requests
     async def request(
-        self, build: FrameBuilder, *, cli_ord_id: str = ""
+        self, build: FrameBuilder, *, cli_ord_id: str = "", wait_ready: bool = True
     ) -> TradingAck | Ambiguous | NotSent:
-        """Send one request built by ``build(token, req_id)`` and await its ack."""
+        """Send one request built by ``build(token, req_id)`` and await its ack.
+
+        While the socket is (re)connecting, waits up to ``ready_timeout`` for it
+        (not at all with ``wait_ready=False``)."""
         if self.failed:
             return NotSent(self.failed, cli_ord_id=cli_ord_id)
-        if not self.ready:
+        if not self.ready and wait_ready:
             try:
-                await asyncio.wait_for(self._ready.wait(), self.ready_timeout)
+                # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancel.
+                async with asyncio.timeout(self.ready_timeout):
+                    await self._ready.wait()
             except TimeoutError:
                 return NotSent("the spot trading connection is not up", cli_ord_id=cli_ord_id)
         token = self._token
@@ -118,7 +123,8 @@ class SpotTradingChannel:
                 return NotSent("the spot trading connection is not up", cli_ord_id=cli_ord_id)
             self.requests_sent += 1
             try:
-                return await asyncio.wait_for(asyncio.shield(future), self.ack_timeout)
+                async with asyncio.timeout(self.ack_timeout):
+                    return await asyncio.shield(future)
             except TimeoutError:
                 return Ambiguous("no answer before the timeout", cli_ord_id=cli_ord_id)
             except ConnectionError:
@@ -131,18 +137,22 @@ class SpotTradingChannel:
     # ---------------------------------------------------- connection hooks
     async def on_open(self, conn: ConnectionManager) -> None:
         self._token = None
-        try:
-            token = await get_websockets_token(self.rest_url, self.credentials, self.nonces)
-        except SpotAuthError as exc:
-            self._give_up(f"spot trading: credentials rejected [{exc.error}]")
+        for attempt in (1, 2):
+            try:
+                token = await get_websockets_token(self.rest_url, self.credentials, self.nonces)
+            except SpotAuthError as exc:
+                if exc.retryable and attempt == 1:
+                    continue  # another user of the key took that nonce: one new, larger one
+                self._give_up(f"spot trading: credentials rejected [{exc.error}]")
+                return
+            except CredentialError as exc:
+                self._give_up(f"spot trading: {exc}")
+                return
+            except (SpotRestError, SpotTransientError) as exc:
+                raise _NoToken(f"no trading token: {type(exc).__name__}") from None
+            self._token = token.token
+            self._ready.set()
             return
-        except CredentialError as exc:
-            self._give_up(f"spot trading: {exc}")
-            return
-        except (SpotRestError, SpotTransientError) as exc:
-            raise _NoToken(f"no trading token: {type(exc).__name__}") from None
-        self._token = token.token
-        self._ready.set()
 
     def on_close(self) -> None:
         self._token = None

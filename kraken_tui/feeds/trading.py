@@ -48,6 +48,7 @@ from kraken_tui.model.secret import Credentials, Secret
 from kraken_tui.venues.kraken_futures.trading import FuturesTradingClient
 from kraken_tui.venues.kraken_spot import trading as spot
 from kraken_tui.venues.outcomes import Accepted, Ambiguous, NotSent, Outcome, Rejected
+from kraken_tui.venues.signing import NonceSource
 
 __all__ = ["UNKNOWN", "UNKNOWN_CHECK", "LiveOrderGateway", "placeholder_id"]
 
@@ -83,6 +84,7 @@ class LiveOrderGateway:
         dead_man_refresh: float = 15.0,
         poll_interval: float = 0.5,
         backoff: Backoff | None = None,
+        spot_nonces: NonceSource | None = None,
         clock: Clock = time.monotonic,
     ) -> None:
         self.store = store
@@ -101,6 +103,7 @@ class LiveOrderGateway:
                 store,
                 credentials[Venue.SPOT],
                 backoff=backoff,
+                nonces=spot_nonces,
                 ack_timeout=request_timeout,
             )
         self._sent: dict[str, TradeResult | None] = {}
@@ -234,9 +237,11 @@ class LiveOrderGateway:
 
         return await self._spot_request(build, ticket.cl_ord_id)
 
-    async def _spot_request(self, build: Callable[[Secret, int], str], cid: str = "") -> Outcome:
+    async def _spot_request(
+        self, build: Callable[[Secret, int], str], cid: str = "", *, wait_ready: bool = True
+    ) -> Outcome:
         assert self.spot is not None
-        answer = await self.spot.request(build, cli_ord_id=cid)
+        answer = await self.spot.request(build, cli_ord_id=cid, wait_ready=wait_ready)
         return answer.outcome(cid) if isinstance(answer, spot.TradingAck) else answer
 
     def _place_result(self, ticket: Ticket, outcome: Outcome) -> TradeResult:
@@ -357,7 +362,9 @@ class LiveOrderGateway:
         def build(token: Secret, req_id: int) -> str:
             return spot.cancel_all_orders_after(token, seconds, req_id=req_id)
 
-        return await self._spot_request(build)
+        # Refreshes never wait for a reconnecting socket (that would hold up futures);
+        # a disarm on exit may.
+        return await self._spot_request(build, wait_ready=seconds == 0)
 
     # ------------------------------------------------------- lifecycle
     async def run(self) -> None:
