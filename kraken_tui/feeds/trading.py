@@ -30,6 +30,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
 
 from kraken_tui.endpoints import Endpoints
+from kraken_tui.feeds.account_store import AuthState
 from kraken_tui.feeds.backoff import Backoff
 from kraken_tui.feeds.dead_man import DeadManSwitch
 from kraken_tui.feeds.order_gateway import Ticket, TicketKind, TradeResult
@@ -170,6 +171,15 @@ class LiveOrderGateway:
         if refused is not None:
             return refused
         cid = ticket.cl_ord_id
+        feed = self.store.account.private[ticket.venue]
+        if feed.state is not AuthState.OK and cid not in self._sent:
+            # Submission gate: an order we could not follow on the private feed could
+            # not be reconciled either. Cancels stay available.
+            return TradeResult(
+                False,
+                f"{ticket.venue.value} account feed is not live ({feed.state.value}): "
+                "new orders wait until it is back; cancels still work",
+            )
         if cid in self._sent:
             first = self._sent[cid]
             if first is None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from kraken_tui.endpoints import from_exchange_url
+from kraken_tui.feeds.account_store import AuthState
 from kraken_tui.feeds.dead_man import DeadManSwitch
 from kraken_tui.feeds.order_gateway import Ticket, TicketKind
 from kraken_tui.feeds.reconcile import UNKNOWN, UNKNOWN_CHECK, placeholder_id
@@ -77,6 +78,7 @@ def gateway_with(fake: FakeFutures, *, allowed: bool = True) -> LiveOrderGateway
         reconcile_delay=0.01,
         reconcile_attempts=4,
     )
+    gateway.store.account.set_private(Venue.FUTURES, AuthState.OK)
     gateway.futures = fake  # type: ignore[assignment]
     gateway.reconciler.futures = fake  # type: ignore[assignment]
     return gateway
@@ -179,6 +181,30 @@ async def test_disabled_gateway_makes_no_calls() -> None:
     assert {(r.ok, r.message) for r in results} == {(False, "read-only")}
     assert (gateway.enabled, gateway.why_disabled) == (False, "read-only")
     assert fake.calls == []
+
+
+async def test_new_orders_wait_for_the_private_feed_but_cancels_do_not() -> None:
+    fake = FakeFutures()
+    gateway = gateway_with(fake)
+    gateway.store.account.set_private(Venue.FUTURES, AuthState.PENDING, "reconnecting")
+    result = await gateway.place(ticket())
+    assert not result.ok and "account feed is not live (pending)" in result.message
+    order = Order(Venue.FUTURES, "o-1", "PF_XBTUSD", OrderSide.BUY, "limit", Decimal(1))
+    assert (await gateway.cancel(order)).ok
+    assert [name for name, _ in fake.calls] == ["cancel_order"]
+
+
+def test_live_needs_trade_sim_and_demo_do_not() -> None:
+    from kraken_tui.cli import build_parser
+    from kraken_tui.ui.run import LIVE_READ_ONLY, trading_permission
+
+    assert trading_permission("live", None, False) == (False, LIVE_READ_ONLY)
+    assert trading_permission("live", None, True) == (True, "")
+    assert trading_permission("live", "http://127.0.0.1:8765", False) == (True, "")
+    assert trading_permission("sim", None, False) == (True, "")
+    assert trading_permission("demo", None, False) == (True, "")
+    assert build_parser().parse_args(["--env", "live", "--trade"]).trade is True
+    assert build_parser().parse_args(["--env", "live"]).trade is False
 
 
 async def test_venue_without_keys_is_refused() -> None:
