@@ -332,3 +332,25 @@ async def test_live_without_trade_makes_no_order_calls(
     assert gateway.spot is not None and gateway.spot.conn.connections == 0
     assert gateway.spot.requests_sent == 0
     assert exchange.order_desk.dead_man_trigger(Venue.FUTURES) is None
+
+
+async def test_spot_ack_lost_in_a_stall_shows_unknown_then_the_executions_feed_settles_it(
+    exchange: ExchangeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = count_placements(exchange, monkeypatch)
+    async with running(exchange, trading_timeout=0.3) as (session, gateway):
+        ticket = resting_buy(exchange, Venue.SPOT, SPOT, SPOT_SIZE)
+        exchange.stall(1.0)  # the order is placed, but its ack is held past the timeout
+        result = await gateway.place(ticket)
+        assert not result.ok and result.unknown, result.message
+        held = session.store.account.order(Venue.SPOT, placeholder_id(ticket.cl_ord_id))
+        assert held is not None and held.status == UNKNOWN
+        await wait_for(
+            lambda: (
+                session.store.account.order(Venue.SPOT, placeholder_id(ticket.cl_ord_id)) is None
+            ),
+            10.0,
+        )
+        assert store_order(session, Venue.SPOT, ticket.cl_ord_id) is not None
+        assert len(exchange_orders(exchange, Venue.SPOT, ticket.cl_ord_id)) == 1
+    assert calls == [ticket.cl_ord_id]
