@@ -54,6 +54,7 @@ def prepare(
         freeze_clocks(app)
         for bar in app.query(StatusBar):
             bar.monotonic = lambda: FRESH_AT + 1
+            bar.poll(force=True)  # else it may keep an age read from the real clock
         await pilot.press(*keys)
         if fields:
             await pilot.pause()

@@ -471,3 +471,21 @@ async def test_quit_with_trading_off_makes_no_call() -> None:
         await pilot.press("q")
         await until(pilot, lambda: not app.is_running)
     assert gateway.calls == []
+
+
+async def test_q_in_the_order_modals_steps_back_instead_of_quitting() -> None:
+    gateway = FakeOrderGateway()
+    app, _ = make_app(gateway)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ticket(pilot, app, "b")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen))
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        assert gateway.calls == [] and app.is_running

@@ -30,7 +30,10 @@ YES_NO = (Choice("y", "yes", "yes"), Choice("n", "no", "no"))
 class ConfirmScreen(ModalScreen[str | None]):
     """Ask ``question``; each :class:`Choice` is answered by its key."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "answer_none", "back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "answer_none", "back"),
+        Binding("q", "answer_none", "back", show=False),
+    ]
 
     def __init__(
         self,

@@ -70,6 +70,7 @@ class ReviewScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "back to the ticket"),
+        Binding("q", "back", "back to the ticket", show=False),
         Binding("enter", "confirm('enter')", "send"),
         Binding("y", "confirm('y')", "send", show=False),
     ]

@@ -65,6 +65,8 @@ class TicketScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "close"),
+        # q quits everywhere else; here it only closes the ticket.
+        Binding("q", "close", "close", show=False),
         Binding("enter", "review", "review"),
         Binding("t", "cycle_kind", "type"),
         Binding("p", "preset", "size preset"),
