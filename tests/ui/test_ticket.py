@@ -1,6 +1,6 @@
 """Order entry from the keyboard on the seeded StaticSession with a FakeOrderGateway:
-the ticket (b/s), its review and risk verdict, one order per ticket, the orders-pane
-keys (x, X, shift+up/down) and the quit question.
+the ticket (b/s), its review and risk verdict, one order per ticket, trading off, no
+fresh price.
 
 Expected numbers are worked out by hand from the seeded BTC/USD book (depth 25):
 asks 62,000.1 × 8.872, 62,000.2 × 6.719, 62,000.3 × 13.987, …; best bid 62,000.0 × 10.189;
@@ -9,72 +9,29 @@ ticker last 62,000.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
-from textual.widgets import Input
 
 from kraken_tui.feeds.order_gateway import TicketKind, TradeResult
 from kraken_tui.feeds.risk import Level, Limits
-from kraken_tui.feeds.static import FakeOrderGateway, StaticSession
+from kraken_tui.feeds.static import FakeOrderGateway
 from kraken_tui.model import Venue
 from kraken_tui.model.account import OrderSide
-from kraken_tui.ui.app import KrakenApp
 from kraken_tui.ui.screens.confirm import ConfirmScreen
 from kraken_tui.ui.screens.dashboard import DashboardScreen
 from kraken_tui.ui.screens.review import ReviewScreen
 from kraken_tui.ui.screens.ticket import TicketScreen
-from kraken_tui.ui.widgets import LadderPane, OrdersPane, StatusBar
-
-FRESH_AT = 1000.0
-SIZE = (140, 45)
-
-
-def make_app(gateway: FakeOrderGateway | None) -> tuple[KrakenApp, list[tuple[str, str]]]:
-    """An offline app whose price is fresh by a frozen clock; toasts are recorded."""
-    session = StaticSession()
-    session.trading = gateway
-    for name in ("spot", "futures"):
-        session.store.feed(name).last_message_at = FRESH_AT
-    app = KrakenApp(session, start_feeds=False)
-    app.dashboard.order_keys.monotonic = lambda: FRESH_AT + 1
-    toasts: list[tuple[str, str]] = []
-    notify = app.notify
-
-    def record(message: str, **kwargs: Any) -> None:
-        toasts.append((message, kwargs.get("severity", "information")))
-        notify(message, **kwargs)
-
-    app.notify = record  # type: ignore[method-assign]
-    return app, toasts
-
-
-async def until(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition never held")
-
-
-def price_input(app: KrakenApp) -> Input:
-    return app.screen.query_one("#ticket-price", Input)
-
-
-def size_input(app: KrakenApp) -> Input:
-    return app.screen.query_one("#ticket-size", Input)
-
-
-async def open_ticket(pilot: Pilot[Any], app: KrakenApp, key: str, *moves: str) -> TicketScreen:
-    await pilot.pause()
-    await pilot.press(*moves, key)
-    await until(pilot, lambda: isinstance(app.screen, TicketScreen))
-    assert isinstance(app.screen, TicketScreen)
-    return app.screen
+from kraken_tui.ui.widgets import LadderPane
+from tests.ui.ticket_helpers import (
+    FRESH_AT,
+    SIZE,
+    make_app,
+    open_ticket,
+    price_input,
+    size_input,
+    until,
+)
 
 
 async def test_b_opens_a_buy_ticket_at_the_cursor_price() -> None:
@@ -302,113 +259,6 @@ async def test_no_ticket_without_a_fresh_price(spoil: str) -> None:
         assert gateway.calls == []
 
 
-async def focus_orders(pilot: Pilot[Any], app: KrakenApp, downs: int) -> OrdersPane:
-    await pilot.pause()
-    pane = app.dashboard.query_one(OrdersPane)
-    pane.focus()
-    await pilot.pause()
-    for _ in range(downs):
-        await pilot.press("down")
-    return pane
-
-
-async def test_x_cancels_the_selected_order_after_yes() -> None:
-    gateway = FakeOrderGateway()
-    app, _ = make_app(gateway)
-    async with app.run_test(size=SIZE) as pilot:
-        # Rows: PF_XBTUSD sell stop, PF_XBTUSD buy, BTC/USD sell 62,000.5, BTC/USD buy, ETH.
-        pane = await focus_orders(pilot, app, 2)
-        assert pane.selected_order is not None
-        assert pane.selected_order.order_id == "OSEED-BTC-S"
-        await pilot.press("x")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("n")
-        await pilot.pause()
-        assert gateway.calls == []
-        await pilot.press("x")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("enter")  # not an answer
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
-        await until(pilot, lambda: len(gateway.calls) == 1)
-        name, (order,) = gateway.calls[0]
-        assert name == "cancel" and order.order_id == "OSEED-BTC-S"  # type: ignore[attr-defined]
-
-
-@pytest.mark.parametrize(
-    ("answer", "expected"),
-    [("s", (Venue.SPOT, "BTC/USD")), ("a", (None, None))],
-)
-async def test_cancel_all_for_the_symbol_or_everything(
-    answer: str, expected: tuple[object, object]
-) -> None:
-    gateway = FakeOrderGateway()
-    app, _ = make_app(gateway)
-    async with app.run_test(size=SIZE) as pilot:
-        await focus_orders(pilot, app, 3)
-        await pilot.press("X")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert gateway.calls == []
-        await pilot.press(answer)
-        await until(pilot, lambda: len(gateway.calls) == 1)
-        assert gateway.calls[0] == ("cancel_all", expected)
-
-
-async def test_shift_arrows_move_the_selected_order_one_tick() -> None:
-    gateway = FakeOrderGateway()
-    app, _ = make_app(gateway)
-    async with app.run_test(size=SIZE) as pilot:
-        await focus_orders(pilot, app, 2)
-        await pilot.press("shift+up")
-        await until(pilot, lambda: len(gateway.calls) == 1)
-        await pilot.press("up", "up", "shift+down")  # the PF_XBTUSD stop at 59,800
-        await until(pilot, lambda: len(gateway.calls) == 2)
-        (first, (order_a, price_a)), (second, (order_b, price_b)) = gateway.calls
-        assert first == second == "move"
-        assert order_a.order_id == "OSEED-BTC-S" and price_a == Decimal("62000.6")  # type: ignore[attr-defined]
-        assert order_b.order_id == "fseed-xbt-stop" and price_b == Decimal("59799")  # type: ignore[attr-defined]
-
-
-@pytest.mark.parametrize(("answer", "cancel_all"), [("k", False), ("c", True)])
-async def test_quit_with_open_orders_asks_then_shuts_the_gateway_down(
-    answer: str, cancel_all: bool
-) -> None:
-    gateway = FakeOrderGateway()
-    app, _ = make_app(gateway)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("q")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert gateway.calls == []
-        await pilot.press(answer)
-        await until(pilot, lambda: ("shutdown", (cancel_all,)) in gateway.calls)
-    assert gateway.calls == [("shutdown", (cancel_all,))]
-
-
-async def test_quit_stay_keeps_the_app_running() -> None:
-    gateway = FakeOrderGateway()
-    app, _ = make_app(gateway)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("q")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
-        await asyncio.sleep(0)
-        assert gateway.calls == [] and app.is_running
-
-
-async def test_dead_man_countdown_chip() -> None:
-    gateway = FakeOrderGateway(dead_man={Venue.FUTURES: 47.2, Venue.SPOT: 58.0})
-    app, _ = make_app(gateway)
-    async with app.run_test(size=SIZE) as pilot:
-        bar = app.dashboard.query_one(StatusBar)
-        await until(pilot, lambda: "DMS 47s" in "".join(t for t, _ in bar.lines()[0]))
-        gateway.dead_man.clear()
-        bar.poll(force=True)
-        assert "DMS" not in "".join(t for t, _ in bar.lines()[0])
-
-
 async def test_futures_ticket_reduce_only_maker_fee_and_distance_from_mark() -> None:
     gateway = FakeOrderGateway()
     app, _ = make_app(gateway)
@@ -449,28 +299,6 @@ async def test_price_gone_stale_while_the_ticket_was_open_blocks_the_review() ->
         await pilot.press("enter", "y", "y")
         await pilot.pause()
         assert gateway.calls == []
-
-
-async def test_quit_without_orders_disarms_without_asking() -> None:
-    gateway = FakeOrderGateway()
-    app, _ = make_app(gateway)
-    app.session.store.account.replace_orders(Venue.SPOT, [])
-    app.session.store.account.replace_orders(Venue.FUTURES, [])
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("q")
-        await until(pilot, lambda: bool(gateway.calls))
-    assert gateway.calls == [("shutdown", (False,))]
-
-
-async def test_quit_with_trading_off_makes_no_call() -> None:
-    gateway = FakeOrderGateway(enabled=False)
-    app, _ = make_app(gateway)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("q")
-        await until(pilot, lambda: not app.is_running)
-    assert gateway.calls == []
 
 
 async def test_q_in_the_order_modals_steps_back_instead_of_quitting() -> None:
