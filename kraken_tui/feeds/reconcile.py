@@ -7,7 +7,7 @@ it, then asks the exchange what became of it:
 
 * futures: the private feed (an order or fill with the client id) and REST
   ``openorders``; found → the real order replaces the placeholder ("placed");
-  a fill → "filled"; absent from two answers in a row → removed, "not placed";
+  a fill → "filled"; absent from three answers in a row → removed, "not placed";
 * spot: the ``executions`` feed only (an order or fill with the client id),
   until a timeout, after which the placeholder says "check the exchange".
 """
@@ -33,6 +33,9 @@ UNKNOWN = "UNKNOWN"
 """Status of a placeholder order whose placement outcome is not known yet."""
 UNKNOWN_CHECK = "UNKNOWN: check the exchange"
 PLACEHOLDER_PREFIX = "?"
+ABSENT_VERDICT = 3
+"""Futures: answers from ``openorders`` without the order (and no fill on the feed)
+before it counts as not placed; a fill can reach the feed a moment after the answer."""
 
 
 def placeholder_id(cl_ord_id: str) -> str:
@@ -155,8 +158,8 @@ class OrderReconciler:
             absent += 1
             if self._known(venue, cid):
                 return
-            if absent >= 2:
-                self._settle(venue, cid, f"order {short_id(cid)}: not placed")
+            if absent >= ABSENT_VERDICT:
+                self._settle(venue, cid, f"order {short_id(cid)}: not placed (not open, no fill)")
                 return
         self._leave_unknown(ticket)
 

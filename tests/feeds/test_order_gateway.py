@@ -139,9 +139,9 @@ async def test_not_sent_may_be_retried_with_the_same_ticket() -> None:
     assert [name for name, _ in fake.calls] == ["send_order", "send_order"]
 
 
-async def test_ambiguous_absent_twice_is_not_placed_and_never_resent() -> None:
+async def test_ambiguous_absent_thrice_is_not_placed_and_never_resent() -> None:
     empty = OpenOrders(orders=())
-    fake = FakeFutures(Ambiguous("no answer before the timeout"), listed=[empty, empty])
+    fake = FakeFutures(Ambiguous("no answer before the timeout"), listed=[empty] * 3)
     gateway = gateway_with(fake)
     sent = ticket()
     result = await gateway.place(sent)
@@ -150,7 +150,7 @@ async def test_ambiguous_absent_twice_is_not_placed_and_never_resent() -> None:
     held = account.order(Venue.FUTURES, placeholder_id(sent.cl_ord_id))
     assert held is not None and held.status == UNKNOWN
     await wait_for(lambda: account.order(Venue.FUTURES, placeholder_id(sent.cl_ord_id)) is None)
-    assert account.notices == [f"order {sent.cl_ord_id[:8]}: not placed"]
+    assert account.notices == [f"order {sent.cl_ord_id[:8]}: not placed (not open, no fill)"]
     assert [name for name, _ in fake.calls].count("send_order") == 1
 
 
