@@ -110,6 +110,20 @@ async def test_private_feeds_fold_into_one_acct_chip() -> None:
         assert "private" not in line
 
 
+async def test_the_trading_socket_shows_only_when_it_is_not_connected() -> None:
+    session = StaticSession()
+    store = session.store
+    bar = StatusBar(session, "SIM")
+    bar.monotonic = lambda: 100.0
+    async with WidgetHost(bar).run_test(size=(140, 3)):
+        store.set_feed_state("spot-orders", ConnState.CONNECTED)
+        bar.poll()
+        assert "orders" not in status_line(bar)
+        store.set_feed_state("spot-orders", ConnState.RECONNECTING, "connection lost")
+        assert bar.poll()
+        assert status_line(bar).endswith("acct ●  orders ↻ reconnecting")
+
+
 async def test_acct_chip_names_the_venue_that_is_not_ok() -> None:
     session = StaticSession()
     account, store = session.store.account, session.store

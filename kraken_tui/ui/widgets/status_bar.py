@@ -28,6 +28,8 @@ STATE_GLYPH = {
 }
 
 PRIVATE_FEEDS = {Venue.SPOT: "spot-private", Venue.FUTURES: "futures-private"}
+ORDER_FEEDS = ("spot-orders",)
+"""Trading sockets: mentioned only when they are not connected (they idle between orders)."""
 """Private feeds by venue: folded into the ``acct`` chip instead of listed one by one."""
 
 AUTH_GLYPH = {
@@ -129,15 +131,26 @@ class StatusBar(PolledPane):
         ]
         now = self.monotonic()
         store = self.session.store
-        private = set(PRIVATE_FEEDS.values())
-        feeds = [feed for name, feed in store.feeds.items() if name not in private]
+        hidden = {*PRIVATE_FEEDS.values(), *ORDER_FEEDS}
+        feeds = [feed for name, feed in store.feeds.items() if name not in hidden]
         full = head + [cell for feed in feeds for cell in feed_cells(feed, now, detailed=True)]
         full += private_chip(store.account, store.feeds, detailed=True)
-        dms = dead_man_chip(self.session)
+        dms = order_feed_chip(store.feeds) + dead_man_chip(self.session)
         if line_width(full + dms) <= self.size.width or not self.size.width:
             return full + dms
         short = head + [cell for feed in feeds for cell in feed_cells(feed, now, detailed=False)]
         return short + private_chip(store.account, store.feeds, detailed=False) + dms
+
+
+def order_feed_chip(feeds: dict[str, FeedStatus]) -> Line:
+    """``  orders ↻ reconnecting`` while a trading socket is not connected; else nothing."""
+    cells: Line = []
+    for name in ORDER_FEEDS:
+        feed = feeds.get(name)
+        if feed is not None and feed.state is not ConnState.CONNECTED:
+            glyph, role = STATE_GLYPH.get(feed.state, ("?", "conn-stopped"))
+            cells += [("  orders ", "label"), (glyph, role), (" " + feed.state.value, role)]
+    return cells
 
 
 DMS_WARN_SECONDS = 15.0
