@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+
+import pytest
 
 from kraken_tui.credentials import store_credentials
 from kraken_tui.model import Venue
@@ -44,3 +47,36 @@ def test_live_keys_come_from_the_keyring_per_venue() -> None:
     # The demo spot key is not a live key.
     assert Venue.SPOT not in credentials
     assert "kraken-tui keys set --env live --venue spot" in notes[Venue.SPOT]
+
+
+def test_live_trading_needs_the_word_typed_in_full(capsys: pytest.CaptureFixture[str]) -> None:
+    from kraken_tui.ui.run import confirm_live_trading
+
+    prompts: list[str] = []
+
+    def typed(text: str) -> Callable[[str], str]:
+        def read(prompt: str) -> str:
+            prompts.append(prompt)
+            return text
+
+        return read
+
+    assert confirm_live_trading(typed("LIVE\n")) is True
+    for answer in ("live", "y", "", "LIVE!"):
+        assert confirm_live_trading(typed(answer)) is False
+
+    def no_terminal(prompt: str) -> str:
+        raise EOFError
+
+    assert confirm_live_trading(no_terminal) is False
+    assert "Type LIVE" in prompts[0]
+    assert "REAL orders" in capsys.readouterr().err
+
+
+def test_only_live_without_trade_is_read_only() -> None:
+    from kraken_tui.ui.run import LIVE_READ_ONLY, trading_permission
+
+    assert trading_permission("live", None, trade=False) == (False, LIVE_READ_ONLY)
+    assert trading_permission("live", None, trade=True) == (True, "")
+    assert trading_permission("sim", None, trade=False) == (True, "")
+    assert trading_permission("demo", None, trade=False) == (True, "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from kraken_tui.endpoints import DEMO, LIVE, Endpoints, from_exchange_url
@@ -78,6 +78,8 @@ def run_dashboard(
 
     initial = Selection(Venue(venue), symbol.upper() if venue == "futures" else symbol, depth)
     trading_allowed, trading_reason = trading_permission(env, exchange_url, trade)
+    if trading_allowed and env == "live" and not exchange_url and not confirm_live_trading():
+        trading_allowed, trading_reason = False, LIVE_NOT_CONFIRMED
     session = LiveMarketSession(
         endpoints,
         initial=initial,
@@ -97,6 +99,27 @@ def run_dashboard(
 
 
 LIVE_READ_ONLY = "live is read-only: start with --trade to enable order entry"
+LIVE_NOT_CONFIRMED = "live is read-only: the confirmation was not typed at start"
+LIVE_CONFIRMATION = "LIVE"
+
+
+def confirm_live_trading(read: Callable[[str], str] = input) -> bool:
+    """Ask, before the dashboard takes the terminal, for ``LIVE`` typed out in full.
+
+    Anything else (including no terminal at all) starts the dashboard read-only.
+    """
+    print(
+        "kraken-tui: --trade on --env live places REAL orders on your Kraken account.",
+        file=sys.stderr,
+    )
+    try:
+        answer = read(f"Type {LIVE_CONFIRMATION} to enable order entry (else read-only): ")
+    except (EOFError, KeyboardInterrupt):
+        answer = ""
+    confirmed = answer.strip() == LIVE_CONFIRMATION
+    if not confirmed:
+        print("kraken-tui: starting read-only.", file=sys.stderr)
+    return confirmed
 
 
 def trading_permission(env: str, exchange_url: str | None, trade: bool) -> tuple[bool, str]:
