@@ -16,7 +16,8 @@ FUTURES_PREFIXES = ("PF_", "PI_", "FI_", "FF_", "PV_", "FV_")
 
 DESCRIPTION = """\
 Keyboard-driven terminal dashboard for the Kraken exchange: order-book ladder,
-ticker and trade tape over Kraken Spot WebSocket v2 and Derivatives WebSocket v1.
+ticker, trade tape, your positions, orders, fills and balances, and order entry,
+over Kraken Spot WebSocket v2, Derivatives WebSocket v1 and Derivatives REST v3.
 
 With no options it starts an embedded Kraken-compatible exchange on 127.0.0.1
 (synthetic, seeded market; no account, no internet) and connects to it over the
@@ -92,8 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--trade",
         action="store_true",
-        help="live: enable order entry (otherwise live is read-only); sim and demo "
-        "always allow practice orders",
+        help="live: enable order entry after typing LIVE at start (otherwise live is "
+        "read-only); sim and demo always allow practice orders",
     )
     parser.add_argument(
         "--log-file",
