@@ -198,10 +198,16 @@ def start_log(path: Path, credentials: Mapping[Venue, Credentials]) -> None:
 
 def run_screenshots(out: str) -> int:
     """Render every theme of the dashboard from a fixed, seeded market into ``out``."""
-    from kraken_tui.feeds.static import StaticSession
+    from kraken_tui.feeds.static import FakeOrderGateway, StaticSession
     from kraken_tui.ui.screenshots import export_screenshots
 
-    paths = asyncio.run(export_screenshots(Path(out), StaticSession))
+    def practice_session() -> StaticSession:
+        # As in `sim`: order entry on, the dead-man's switch armed while orders work.
+        session = StaticSession()
+        session.trading = FakeOrderGateway(dead_man={Venue.FUTURES: 47.0})
+        return session
+
+    paths = asyncio.run(export_screenshots(Path(out), practice_session))
     for path in paths:
         print(path)
     return 0
