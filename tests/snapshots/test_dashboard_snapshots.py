@@ -17,6 +17,7 @@ from kraken_tui.feeds.static import StaticSession
 from kraken_tui.ui.app import KrakenApp
 from kraken_tui.ui.screens.help import HelpScreen
 from kraken_tui.ui.screenshots import freeze_clocks
+from kraken_tui.ui.widgets.pane import PolledPane
 
 SnapCompare = Callable[..., bool]
 WIDE = (140, 45)
@@ -45,6 +46,10 @@ def prepare(
             await asyncio.sleep(0.01)
         else:
             raise AssertionError("screen never became ready")
+        # Panes poll on their own timers (the status bar twice a second): redraw them all
+        # now so the picture never depends on which timer fired before the capture.
+        for pane in app.screen.query(PolledPane):
+            pane.poll(force=True)
         await pilot.pause()
 
     return run_before
