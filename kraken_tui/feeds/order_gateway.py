@@ -1,4 +1,5 @@
-"""What the order ticket and the order keys talk to (INTERFACE, issue 4).
+"""What the order ticket and the order keys talk to (implemented by LiveOrderGateway in
+feeds/trading.py, and by the tests' FakeOrderGateway).
 
 The gateway turns a :class:`Ticket` into venue calls (futures REST v3, spot WS v2
 trading methods), never resends an order on its own, and marks an order whose
