@@ -1,9 +1,14 @@
-"""The two outcomes of decoding that are not a typed message."""
+"""The two outcomes of decoding that are not a typed message, and the validation that
+turns a pydantic failure into one of them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class FrameError(ValueError):
@@ -25,3 +30,17 @@ class UnknownFrame:
     """
 
     raw: dict[str, Any]
+
+
+def validate_model(model: type[M], msg: dict[str, Any]) -> M:
+    """``model`` validated from ``msg``, or a FrameError naming where and why.
+
+    Only the location and pydantic's message go into the error, never the input,
+    which could be a credential field echoed back.
+    """
+    try:
+        return model.model_validate(msg)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        raise FrameError(f"bad {model.__name__} at {where}: {first['msg']}") from None

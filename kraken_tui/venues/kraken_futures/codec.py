@@ -16,11 +16,11 @@ Every decoder raises only :class:`~kraken_tui.venues.FrameError`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from kraken_tui.venues.errors import FrameError, UnknownFrame
+from kraken_tui.venues.errors import FrameError, UnknownFrame, validate_model
 from kraken_tui.venues.jsontext import dump, is_number, load_object
 from kraken_tui.venues.kraken_futures.messages import (
     KNOWN_EVENTS,
@@ -72,7 +72,6 @@ __all__ = [
     "unsubscribe",
 ]
 
-M = TypeVar("M", bound=BaseModel)
 
 _FEED_MODELS: dict[str, type[BaseModel]] = {
     "ticker": FuturesTicker,
@@ -95,7 +94,7 @@ def decode(frame: str | bytes) -> FuturesInbound | UnknownFrame:
             raise FrameError("event is not text")
         if event.strip() not in KNOWN_EVENTS:
             return UnknownFrame(msg)
-        return _validate(FuturesEvent, msg)
+        return validate_model(FuturesEvent, msg)
     feed = msg.get("feed")
     if type(feed) is not str:
         if feed is None:
@@ -108,7 +107,7 @@ def decode(frame: str | bytes) -> FuturesInbound | UnknownFrame:
     model = _FEED_MODELS.get(feed)
     if model is None:
         return UnknownFrame(msg)
-    return _validate(model, msg)  # type: ignore[return-value]
+    return validate_model(model, msg)  # type: ignore[return-value]
 
 
 def decode_request(frame: str | bytes) -> FuturesRequest | UnknownFrame:
@@ -116,17 +115,8 @@ def decode_request(frame: str | bytes) -> FuturesRequest | UnknownFrame:
     msg = load_object(frame)
     event = msg.get("event")
     if isinstance(event, str) and event.strip() in ("subscribe", "unsubscribe", "challenge"):
-        return _validate(FuturesRequest, msg)
+        return validate_model(FuturesRequest, msg)
     return UnknownFrame(msg)
-
-
-def _validate(model: type[M], msg: dict[str, Any]) -> M:
-    try:
-        return model.model_validate(msg)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise FrameError(f"bad {model.__name__} at {where}: {first['msg']}") from None
 
 
 def _int_field(msg: dict[str, Any], key: str, default: int | None = None) -> int:

@@ -19,15 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import AliasChoices, BaseModel, Field, ValidationError, model_validator
+from pydantic import AliasChoices, BaseModel, Field, model_validator
 
-from kraken_tui.venues.errors import FrameError, UnknownFrame
+from kraken_tui.venues.errors import FrameError, UnknownFrame, validate_model
 from kraken_tui.venues.jsontext import dump, load_object
 from kraken_tui.venues.kraken_futures.messages import KNOWN_EVENTS, FuturesEvent, WireModel
-
-M = TypeVar("M", bound=BaseModel)
 
 SUBSCRIBE_FEEDS = (
     "open_orders",
@@ -376,10 +374,10 @@ def decode_private(frame: str | bytes) -> FuturesPrivateInbound | UnknownFrame:
         if name == "challenge":
             if "message" not in msg:
                 raise FrameError("challenge event without message")
-            return _validate(FuturesChallenge, msg)
+            return validate_model(FuturesChallenge, msg)
         if name not in KNOWN_EVENTS:
             return UnknownFrame(msg)
-        return _validate(FuturesPrivateEvent, msg)
+        return validate_model(FuturesPrivateEvent, msg)
     feed = msg.get("feed")
     if type(feed) is not str:
         if feed is None:
@@ -388,18 +386,7 @@ def decode_private(frame: str | bytes) -> FuturesPrivateInbound | UnknownFrame:
     model = _FEED_MODELS.get(feed)
     if model is None:
         return UnknownFrame(msg)
-    return _validate(model, msg)  # type: ignore[return-value]
-
-
-def _validate(model: type[M], msg: dict[str, Any]) -> M:
-    try:
-        return model.model_validate(msg)
-    except ValidationError as exc:
-        # Only the location and pydantic's message: never the input, which for an
-        # event could be a credential field echoed back.
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "top level"
-        raise FrameError(f"bad {model.__name__} at {where}: {first['msg']}") from None
+    return validate_model(model, msg)  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------- client requests

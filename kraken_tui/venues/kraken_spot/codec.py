@@ -16,11 +16,11 @@ Every decoder raises only :class:`~kraken_tui.venues.FrameError`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from kraken_tui.venues.errors import FrameError, UnknownFrame
+from kraken_tui.venues.errors import FrameError, UnknownFrame, validate_model
 from kraken_tui.venues.jsontext import dump, is_number, load_object
 from kraken_tui.venues.kraken_spot.messages import (
     BookFrame,
@@ -67,7 +67,6 @@ __all__ = [
     "unsubscribe",
 ]
 
-M = TypeVar("M", bound=BaseModel)
 
 _CHANNEL_MODELS: dict[str, type[BaseModel]] = {
     "ticker": TickerMessage,
@@ -93,12 +92,12 @@ def decode(frame: str | bytes) -> SpotInbound | UnknownFrame:
         model = _CHANNEL_MODELS.get(channel)
         if model is None:
             return UnknownFrame(msg)
-        return _validate(model, msg)  # type: ignore[return-value]
+        return validate_model(model, msg)  # type: ignore[return-value]
     method = msg.get("method")
     if method == "pong":
-        return _validate(PongMessage, msg)
+        return validate_model(PongMessage, msg)
     if method in ("subscribe", "unsubscribe") and "success" in msg:
-        return _validate(MethodResponse, msg)
+        return validate_model(MethodResponse, msg)
     return UnknownFrame(msg)
 
 
@@ -107,19 +106,10 @@ def decode_request(frame: str | bytes) -> SpotRequest | UnknownFrame:
     msg = load_object(frame)
     method = msg.get("method")
     if method in ("subscribe", "unsubscribe"):
-        return _validate(SubscribeRequest, msg)
+        return validate_model(SubscribeRequest, msg)
     if method == "ping":
-        return _validate(PingRequest, msg)
+        return validate_model(PingRequest, msg)
     return UnknownFrame(msg)
-
-
-def _validate(model: type[M], msg: dict[str, Any]) -> M:
-    try:
-        return model.model_validate(msg)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise FrameError(f"bad {model.__name__} at {where}: {first['msg']}") from None
 
 
 def _decode_book(msg: dict[str, Any]) -> BookFrame:

@@ -19,12 +19,12 @@ is what :mod:`~kraken_tui.venues.kraken_spot.private_mapping` merges on.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, Field, StrictBool, ValidationError
+from pydantic import Field, StrictBool
 
 from kraken_tui.model.secret import Secret
-from kraken_tui.venues.errors import FrameError, UnknownFrame
+from kraken_tui.venues.errors import FrameError, UnknownFrame, validate_model
 from kraken_tui.venues.jsontext import dump, load_object
 from kraken_tui.venues.kraken_spot import codec
 from kraken_tui.venues.kraken_spot.messages import SpotInbound, WireModel
@@ -50,8 +50,6 @@ __all__ = [
 
 EXECUTIONS = "executions"
 BALANCES = "balances"
-
-M = TypeVar("M", bound=BaseModel)
 
 
 # --------------------------------------------------------------- executions
@@ -202,26 +200,17 @@ def decode_private(frame: str | bytes) -> PrivateInbound | SpotInbound | Unknown
     msg = load_object(frame)
     channel = msg.get("channel")
     if channel == EXECUTIONS:
-        return _validate(ExecutionsMessage, msg)
+        return validate_model(ExecutionsMessage, msg)
     if channel == BALANCES:
         kind = msg.get("type")
         if kind == "snapshot":
-            return _validate(BalancesSnapshot, msg)
+            return validate_model(BalancesSnapshot, msg)
         if kind == "update":
-            return _validate(BalancesUpdate, msg)
+            return validate_model(BalancesUpdate, msg)
         raise FrameError(f"balances message of unknown type {kind!r}")
     if channel is None and msg.get("method") in ("subscribe", "unsubscribe") and "success" in msg:
-        return _validate(PrivateAck, msg)
+        return validate_model(PrivateAck, msg)
     return codec.decode(frame)
-
-
-def _validate(model: type[M], msg: dict[str, Any]) -> M:
-    try:
-        return model.model_validate(msg)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise FrameError(f"bad {model.__name__} at {where}: {first['msg']}") from None
 
 
 # -------------------------------------------------------- client requests
