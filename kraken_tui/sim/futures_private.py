@@ -33,6 +33,7 @@ from kraken_tui.model import Venue
 from kraken_tui.model.account import Fill, MarginSummary, Position
 from kraken_tui.model.secret import Credentials
 from kraken_tui.sim.practice import INITIAL_MARGIN_RATE, AccountEvent, PracticeAccount
+from kraken_tui.venues.kraken_futures.private import SUBSCRIBE_FEEDS
 from kraken_tui.venues.kraken_futures.private_server import (
     AUTH_FAILED,
     UNSUB_AUTH_FAILED,
@@ -59,17 +60,7 @@ from kraken_tui.venues.timefmt import ms_to_rfc3339
 if TYPE_CHECKING:
     from kraken_tui.sim.outbox import Outbox
 
-PRIVATE_FEEDS = frozenset(
-    {
-        "open_orders",
-        "open_orders_verbose",
-        "open_positions",
-        "fills",
-        "balances",
-        "account_log",
-        "notifications_auth",
-    }
-)
+PRIVATE_FEEDS = frozenset(SUBSCRIBE_FEEDS)
 INVALID_KEY = "Invalid API key"
 ORDER_FEEDS = ("open_orders", "open_orders_verbose")
 
