@@ -76,7 +76,7 @@ def main(out: Path) -> int:
         tokens_handed_out += 1
         return WebSocketsToken(Secret(CANARY_TOKEN), 900)
 
-    setattr(spot_private, "get_websockets_token", canary_token)  # noqa: B010
+    setattr(spot_private, "fresh_websockets_token", canary_token)  # noqa: B010
 
     session = LiveMarketSession(endpoints, credentials=credentials)
     app = KrakenApp(session, env_label="SIM")

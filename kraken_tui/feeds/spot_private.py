@@ -65,7 +65,7 @@ from kraken_tui.venues.kraken_spot.private_rest import (
     SpotAuthError,
     SpotRestError,
     SpotTransientError,
-    get_websockets_token,
+    fresh_websockets_token,
 )
 from kraken_tui.venues.signing import NonceSource
 
@@ -181,24 +181,20 @@ class SpotPrivateFeed:
     # ------------------------------------------------------------------ token
     async def _fetch_token(self) -> Secret | None:
         """A fresh token, or None after giving up; raises TokenUnavailable to back off."""
-        for attempt in (1, 2):
-            try:
-                result = await get_websockets_token(self.rest_url, self.credentials, self.nonces)
-            except SpotAuthError as exc:
-                if exc.retryable and attempt == 1:
-                    continue  # a new, larger nonce may pass once
-                self._give_up(self._auth_message(exc.error))
-                return None
-            except CredentialError as exc:
-                self._give_up(self._auth_message(str(exc)))
-                return None
-            except SpotRestError as exc:
-                self._back_off(f"token request refused: {exc.error}")
-            except SpotTransientError as exc:
-                self._back_off(str(exc))  # "token request failed: <why>"
-            self.tokens_fetched += 1
-            return result.token
-        return None  # pragma: no cover - the loop always returns or raises
+        try:
+            result = await fresh_websockets_token(self.rest_url, self.credentials, self.nonces)
+        except SpotAuthError as exc:
+            self._give_up(self._auth_message(exc.error))
+            return None
+        except CredentialError as exc:
+            self._give_up(self._auth_message(str(exc)))
+            return None
+        except SpotRestError as exc:
+            self._back_off(f"token request refused: {exc.error}")
+        except SpotTransientError as exc:
+            self._back_off(str(exc))  # "token request failed: <why>"
+        self.tokens_fetched += 1
+        return result.token
 
     def _back_off(self, reason: str) -> NoReturn:
         """Abandon this socket without a token; the manager retries after a backoff delay."""

@@ -30,7 +30,7 @@ from kraken_tui.venues.kraken_spot.private_rest import (
     SpotAuthError,
     SpotRestError,
     SpotTransientError,
-    get_websockets_token,
+    fresh_websockets_token,
 )
 from kraken_tui.venues.kraken_spot.trading import TradingAck, decode_trading_ack
 from kraken_tui.venues.outcomes import Ambiguous, NotSent
@@ -137,22 +137,18 @@ class SpotTradingChannel:
     # ---------------------------------------------------- connection hooks
     async def on_open(self, conn: ConnectionManager) -> None:
         self._token = None
-        for attempt in (1, 2):
-            try:
-                token = await get_websockets_token(self.rest_url, self.credentials, self.nonces)
-            except SpotAuthError as exc:
-                if exc.retryable and attempt == 1:
-                    continue  # another user of the key took that nonce: one new, larger one
-                self._give_up(f"spot trading: credentials rejected [{exc.error}]")
-                return
-            except CredentialError as exc:
-                self._give_up(f"spot trading: {exc}")
-                return
-            except (SpotRestError, SpotTransientError) as exc:
-                raise _NoToken(f"no trading token: {type(exc).__name__}") from None
-            self._token = token.token
-            self._ready.set()
+        try:
+            token = await fresh_websockets_token(self.rest_url, self.credentials, self.nonces)
+        except SpotAuthError as exc:
+            self._give_up(f"spot trading: credentials rejected [{exc.error}]")
             return
+        except CredentialError as exc:
+            self._give_up(f"spot trading: {exc}")
+            return
+        except (SpotRestError, SpotTransientError) as exc:
+            raise _NoToken(f"no trading token: {type(exc).__name__}") from None
+        self._token = token.token
+        self._ready.set()
 
     def on_close(self) -> None:
         self._token = None

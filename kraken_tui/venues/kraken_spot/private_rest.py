@@ -118,6 +118,24 @@ async def get_websockets_token(
     return _parse_token_response(status, raw)
 
 
+
+async def fresh_websockets_token(
+    rest_base: str,
+    credentials: Credentials,
+    nonces: NonceSource,
+    *,
+    timeout: float = 10.0,  # noqa: ASYNC109 - the request timeout, passed to aiohttp
+) -> WebSocketsToken:
+    """:func:`get_websockets_token`, signed once more with a new nonce after
+    ``EAPI:Invalid nonce`` (another user of the key took that one). Asking for a token
+    is a read: repeating it is safe; a second refusal is raised."""
+    try:
+        return await get_websockets_token(rest_base, credentials, nonces, timeout=timeout)
+    except SpotAuthError as exc:
+        if not exc.retryable:
+            raise
+    return await get_websockets_token(rest_base, credentials, nonces, timeout=timeout)
+
 def _parse_token_response(status: int, raw: bytes) -> WebSocketsToken:
     try:
         body: dict[str, Any] | None = load_object(raw)
