@@ -11,8 +11,6 @@ remember what is wanted for the next connection.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 
@@ -24,6 +22,7 @@ from kraken_tui.feeds.private_session import PrivateFeeds
 from kraken_tui.feeds.session import DEPTHS, Selection
 from kraken_tui.feeds.spot_public import SpotPublicFeed
 from kraken_tui.feeds.stores import MarketKey, MarketStore
+from kraken_tui.feeds.tasks import run_until_cancelled
 from kraken_tui.feeds.trading import LiveOrderGateway
 from kraken_tui.model import Venue
 from kraken_tui.model.secret import Credentials
@@ -114,22 +113,14 @@ class LiveMarketSession:
 
     async def run(self) -> None:
         """Run every feed until cancelled; a feed that is DOWN for good leaves the others."""
-        tasks = [
-            asyncio.create_task(self.spot.run(), name="feed:spot"),
-            asyncio.create_task(self.futures.run(), name="feed:futures"),
-            asyncio.create_task(self.private.run(), name="feed:private"),
+        jobs = [
+            ("feed:spot", self.spot.run()),
+            ("feed:futures", self.futures.run()),
+            ("feed:private", self.private.run()),
         ]
         if self.gateway is not None:
-            tasks.append(asyncio.create_task(self.gateway.run(), name="feed:trading"))
-        try:
-            await asyncio.gather(*tasks)
-            await asyncio.Event().wait()  # both DOWN: stay "running" until cancelled
-        finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            jobs.append(("feed:trading", self.gateway.run()))
+        await run_until_cancelled(jobs)
 
     def select(self, venue: Venue, symbol: str) -> None:
         new = _normalised(Selection(venue, symbol, self._selection.depth))

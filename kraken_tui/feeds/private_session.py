@@ -9,7 +9,6 @@ happens in a private feed, the public feeds and the other private feed go on.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
@@ -19,6 +18,7 @@ from kraken_tui.feeds.backoff import Backoff
 from kraken_tui.feeds.futures_private import FuturesPrivateFeed
 from kraken_tui.feeds.spot_private import SpotPrivateFeed
 from kraken_tui.feeds.stores import ConnState, MarketStore
+from kraken_tui.feeds.tasks import run_until_cancelled
 from kraken_tui.model import Venue
 from kraken_tui.model.secret import Credentials
 
@@ -73,17 +73,7 @@ class PrivateFeeds:
             runs.append((self.spot.conn.name, self.spot.run))
         if self.futures is not None:
             runs.append((self.futures.conn.name, self.futures.run))
-        tasks = [asyncio.create_task(self._guarded(name, run), name=name) for name, run in runs]
-        try:
-            if tasks:
-                await asyncio.gather(*tasks)
-            await asyncio.Event().wait()
-        finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        await run_until_cancelled((name, self._guarded(name, run)) for name, run in runs)
 
     async def _guarded(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
         try:

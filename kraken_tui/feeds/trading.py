@@ -23,7 +23,6 @@ Messages are plain words from the venue layer; no secret, token or signature.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -43,6 +42,7 @@ from kraken_tui.feeds.reconcile import (
 )
 from kraken_tui.feeds.spot_trading_channel import SpotTradingChannel
 from kraken_tui.feeds.stores import MarketStore
+from kraken_tui.feeds.tasks import run_until_cancelled
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Order
 from kraken_tui.model.secret import Credentials, Secret
@@ -386,16 +386,9 @@ class LiveOrderGateway:
         ]
         if self.spot is not None:
             jobs.append(("trading:spot", self.spot.run))
-        tasks = [asyncio.create_task(_guarded(name, job), name=name) for name, job in jobs]
         try:
-            await asyncio.gather(*tasks)
-            await asyncio.Event().wait()
+            await run_until_cancelled((name, _guarded(name, job)) for name, job in jobs)
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
             await self.reconciler.close()
 
     async def shutdown(self, *, cancel_all: bool) -> None:
