@@ -56,11 +56,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kraken-tui {__version__}")
     parser.add_argument(
         "--env",
-        choices=("sim", "demo", "live"),
+        choices=("sim", "paper", "demo", "live"),
         default="sim",
-        help="sim = embedded exchange with a practice account (default); demo = Kraken's "
-        "futures demo, checked at start (reported retired in July 2026); live = Kraken "
-        "production (needs internet; your account with keys from `kraken-tui keys`)",
+        help="sim = embedded exchange with a practice account (default); paper = the "
+        "embedded exchange relaying Kraken's live public prices, practice orders filled "
+        "against the live book (needs internet, no keys); demo = Kraken's futures demo, "
+        "checked at start (reported retired in July 2026); live = Kraken production "
+        "(needs internet; your account with keys from `kraken-tui keys`)",
+    )
+    parser.add_argument(
+        "--upstream",
+        metavar="URL",
+        help="paper: where the live prices come from (default: Kraken production); the "
+        "rest= URL of another `kraken-tui sim` also works, e.g. for an offline rehearsal",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="settings file with per-instrument order limits (default: "
+        "$XDG_CONFIG_HOME/kraken-tui/config.toml, if present)",
     )
     parser.add_argument(
         "--exchange",
@@ -181,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         keys_from_env=args.keys_from_env,
         log_file=args.log_file,
         trade=args.trade,
+        upstream=args.upstream,
+        config_path=args.config,
     )
 
 

@@ -19,7 +19,7 @@ from kraken_tui.launch import EmbeddedExchange
 from kraken_tui.model import Venue
 from kraken_tui.model.secret import CredentialError, Credentials, Secret, check_api_secret
 
-ENV_LABELS = {"sim": "SIM", "demo": "DEMO", "live": "LIVE"}
+ENV_LABELS = {"sim": "SIM", "paper": "PAPER", "demo": "DEMO", "live": "LIVE"}
 NO_SPOT_DEMO = "Kraken has no spot demo: --env demo shows spot market data only"
 
 
@@ -36,6 +36,8 @@ def run_dashboard(
     keys_from_env: bool = False,
     log_file: str | None = None,
     trade: bool = False,
+    upstream: str | None = None,
+    config_path: str | None = None,
 ) -> int:
     """Run the dashboard until the user quits; returns the process exit status."""
     exchange: EmbeddedExchange | None = None
