@@ -60,3 +60,41 @@ def test_limits_are_configurable_and_reasons_accumulate() -> None:
 
 def test_zero_size_is_blocked() -> None:
     assert check(ticket(OrderSide.BUY, "0", "60000"), D(60000), 1.0).level is Level.HARD
+
+
+def test_size_limits_in_the_instruments_units() -> None:
+    sized = Limits(soft_size=D("0.5"), hard_size=D("2"))
+    # 0.5 is at the soft limit, not above it; 0.6 asks again; 2.1 is blocked
+    assert check(ticket(OrderSide.BUY, "0.1", "100"), D(100), 1.0, sized).level is Level.OK
+    assert check(ticket(OrderSide.BUY, "0.5", "100"), D(100), 1.0, sized).level is Level.OK
+    soft = check(ticket(OrderSide.BUY, "0.6", "100"), D(100), 1.0, sized)
+    assert soft.level is Level.SOFT and soft.reasons == ("size 0.6 is above 0.5",)
+    hard = check(ticket(OrderSide.SELL, "2.1", None, TicketKind.MARKET), D(100), 1.0, sized)
+    assert hard.level is Level.HARD and hard.reasons == ("size 2.1 is above the hard limit 2",)
+
+
+def test_no_size_limit_by_default() -> None:
+    # 1000 units of a 1-dollar coin: 1,000 notional, far under every default
+    assert check(ticket(OrderSide.BUY, "1000", "1"), D(1), 1.0).level is Level.OK
+
+
+def test_a_hard_size_breach_outranks_a_soft_band() -> None:
+    limits = Limits(hard_size=D(1))
+    verdict = check(ticket(OrderSide.BUY, "1.5", "61800"), D(60000), 1.0, limits)
+    # 1.5 x 61800 = 92,700: soft notional; 3 % through: soft band; size 1.5 > 1: hard
+    assert verdict.level is Level.HARD
+    assert len(verdict.reasons) == 3
+
+
+def test_reasons_name_the_configured_limit_they_came_from() -> None:
+    limits = Limits(
+        hard_size=D(2),
+        hard_band=D("0.015"),
+        origins={"hard_size": "config.toml [limits.BTC/USD]"},
+    )
+    verdict = check(ticket(OrderSide.BUY, "3", "61200"), D(60000), 1.0, limits)
+    assert verdict.reasons[0] == (
+        "size 3 is above the hard limit 2 (limit from config.toml [limits.BTC/USD])"
+    )
+    # a built-in default names no file; the band keeps its decimal
+    assert verdict.reasons[-1] == "price is 2.0% through the market (hard band 1.5%)"
