@@ -108,8 +108,8 @@ def check(
             reasons.append(
                 (
                     Level.HARD,
-                    f"price is {away:.1%} through the market (hard band {_percent(limits.hard_band)})"
-                    + limits.source("hard_band"),
+                    f"price is {away:.1%} through the market"
+                    f" (hard band {_percent(limits.hard_band)})" + limits.source("hard_band"),
                 )
             )
         elif away > limits.soft_band:
