@@ -31,6 +31,9 @@ max_price_age = 5
 """
 
 
+BAND_RULE = 'must be a fraction below 1 (0.02) or a percentage below 100% ("2%")'
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
@@ -51,7 +54,7 @@ def test_instrument_beats_venue_beats_global_beats_code(tmp_path: Path) -> None:
     assert perp.soft_notional == D(30000)  # global
     assert perp.hard_band == D("0.10") and perp.max_price_age == 10.0  # code
     assert perp.origins == {
-        "soft_size": 'config.toml [limits.PF_XBTUSD]',
+        "soft_size": "config.toml [limits.PF_XBTUSD]",
         "hard_size": "config.toml [limits.PF_XBTUSD]",
         "hard_notional": "config.toml [limits.futures]",
         "soft_band": "config.toml [limits.futures]",
@@ -104,8 +107,8 @@ def test_a_bad_value_names_file_line_and_key(tmp_path: Path) -> None:
         ("soft_size = -1", "must be a positive number, got -1"),
         ("soft_size = 0", "must be a positive number, got 0"),
         ("soft_size = true", "must be a positive number, got true"),
-        ("soft_band = 2", 'must be a fraction below 1 (0.02) or a percentage below 100% ("2%"), got 2'),
-        ('soft_band = "150%"', 'must be a fraction below 1 (0.02) or a percentage below 100% ("2%"), got "150%"'),
+        ("soft_band = 2", f"{BAND_RULE}, got 2"),
+        ('soft_band = "150%"', f'{BAND_RULE}, got "150%"'),
     ],
 )  # fmt: skip
 def test_bad_values(tmp_path: Path, line: str, reason: str) -> None:
@@ -129,14 +132,18 @@ def test_unknown_keys_suggest_the_closest_known_one(tmp_path: Path) -> None:
     text = "[limits]\nsoft_notionl = 5\n\n[limits.futures]\nhard_siz = 1\n[limit]\n"
     lines = error_of(tmp_path, text).splitlines()
     assert lines[0].endswith("line 6: limit: unknown key; did you mean 'limits'?")
-    assert lines[1].endswith("line 2: limits.soft_notionl: unknown key; did you mean 'soft_notional'?")
-    assert lines[2].endswith("line 5: limits.futures.hard_siz: unknown key; did you mean 'hard_size'?")
+    assert lines[1].endswith(
+        "line 2: limits.soft_notionl: unknown key; did you mean 'soft_notional'?"
+    )
+    assert lines[2].endswith(
+        "line 5: limits.futures.hard_siz: unknown key; did you mean 'hard_size'?"
+    )
 
 
 def test_an_instrument_table_inside_a_venue_table_is_explained(tmp_path: Path) -> None:
     message = error_of(tmp_path, '[limits.futures."PF_XBTUSD"]\nhard_size = 1\n')
     assert message.endswith(
-        'line 1: limits.futures.PF_XBTUSD: instrument tables go directly under [limits], '
+        "line 1: limits.futures.PF_XBTUSD: instrument tables go directly under [limits], "
         'e.g. [limits."PF_XBTUSD"]'
     )
 
