@@ -91,6 +91,10 @@ class LiveOrderGateway:
         self.store = store
         self.allowed = allowed
         self.disabled_reason = disabled_reason
+        self._permitted = asyncio.Event()
+        """Set while allowed: :meth:`run` starts the order socket and dead-man only then."""
+        if allowed:
+            self._permitted.set()
         self.futures: FuturesTradingClient | None = None
         self.spot: SpotTradingChannel | None = None
         if Venue.FUTURES in credentials:
@@ -152,6 +156,12 @@ class LiveOrderGateway:
         if not self.venues:
             return "no API keys: order entry needs keys for a venue"
         return ""
+
+    def allow(self) -> None:
+        """Turn order entry on after the user confirmed it (``LIVE`` typed at start)."""
+        self.allowed = True
+        self.disabled_reason = ""
+        self._permitted.set()
 
     def dead_man_seconds(self, venue: Venue) -> float | None:
         return self.dead_man.seconds(venue)
@@ -379,8 +389,10 @@ class LiveOrderGateway:
     # ------------------------------------------------------- lifecycle
     async def run(self) -> None:
         """The spot socket and the dead-man refresher, until cancelled; never raises."""
-        if not self.enabled:
+        if not self.venues:
             await asyncio.Event().wait()
+        # Not allowed yet: no socket, no dead-man call until :meth:`allow` (or ever).
+        await self._permitted.wait()
         jobs: list[tuple[str, Callable[[], Awaitable[None]]]] = [
             ("trading:dead-man", self.dead_man.run)
         ]
@@ -390,6 +402,10 @@ class LiveOrderGateway:
             await run_until_cancelled((name, _guarded(name, job)) for name, job in jobs)
         finally:
             await self.reconciler.close()
+            # The REST session may have been opened by a refresh; a later shutdown that
+            # still needs it (cancel all on exit) opens a fresh one.
+            if self.futures is not None:
+                await self.futures.close()
 
     async def shutdown(self, *, cancel_all: bool) -> None:
         if not self.enabled:
