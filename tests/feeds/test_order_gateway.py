@@ -329,3 +329,25 @@ async def test_spot_ack_timeout_is_ambiguous_and_no_socket_is_not_sent(
     monkeypatch.setattr(chan.conn, "send", lambda frame: False)
     assert isinstance(await chan.request(cancel_all_frame, wait_ready=False), NotSent)
     assert "session-token" not in repr(chan.conn.status)
+
+
+class ClosingFutures(FakeFutures):
+    """Counts closes, as the real client's ``close`` releases its HTTP session."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = 0
+
+    async def close(self) -> None:
+        self.closed += 1
+
+
+async def test_the_futures_client_is_closed_when_run_ends_without_a_shutdown() -> None:
+    fake = ClosingFutures()
+    gateway = gateway_with(fake)
+    task = asyncio.create_task(gateway.run())
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert fake.closed == 1
