@@ -7,7 +7,8 @@ Auth port: ``/v2`` (Kraken's ws-auth host). A pump task steps the seeded
 markets at the scenario's rate and fans each step out (every trade also goes to
 the practice account, which fills resting orders); a housekeeping task sends
 heartbeats and futures tickers, moves the account's marks, and fires the
-scenario's periodic faults.
+scenario's periodic faults. With ``relayed`` markets (paper, see
+:mod:`kraken_tui.sim.relay`) there is no pump: the relay steps them.
 
 Practice credentials (:attr:`ExchangeServer.practice_credentials`) are random
 per start unless fixed by the constructor.
@@ -47,6 +48,7 @@ from kraken_tui.sim.order_desk import BookLevels, OrderDesk
 from kraken_tui.sim.outbox import Outbox, SimStats, StallGate
 from kraken_tui.sim.practice import PracticeAccount
 from kraken_tui.sim.practice_keys import issue_practice_keys
+from kraken_tui.sim.relay_market import RelayedMarkets, RelayFuturesFeed, RelaySpotFeed
 from kraken_tui.sim.scenarios import Scenario, get_scenario
 from kraken_tui.sim.spot_feed import SpotSymbolFeed
 from kraken_tui.sim.spot_private import SpotPrivateDesk
@@ -89,26 +91,33 @@ class ExchangeServer:
         futures_secret: str | Secret | None = None,
         spot_key: str | None = None,
         spot_secret: str | Secret | None = None,
+        relayed: RelayedMarkets | None = None,
     ) -> None:
         self.host = host
         self._port = port
         self._auth_port = auth_port if auth_port is not None else (port + 1 if port else 0)
         self.seed = seed
         self.scenario: Scenario = get_scenario(scenario, rate)
-        self.catalog = Catalog()
+        # Paper: markets a relay feeds from upstream replace the synthetic ones (no pump).
+        self.relayed = relayed
+        self.catalog = relayed.catalog if relayed is not None else Catalog()
         self.instruments: list[Instrument] = self.catalog.instruments
         self.stats = SimStats()
         self.gate = StallGate()
         self._fault_rng = random.Random(f"{seed}:faults")
-        self.markets: dict[str, SyntheticMarket] = {
-            listing.symbol: SyntheticMarket(listing, seed) for listing in self.catalog.listings
-        }
+        self.markets: dict[str, SyntheticMarket] = (
+            {listing.symbol: SyntheticMarket(listing, seed) for listing in self.catalog.listings}
+            if relayed is None
+            else dict(relayed.markets)
+        )
+        spot_feed = RelaySpotFeed if relayed is not None else SpotSymbolFeed
+        futures_feed = RelayFuturesFeed if relayed is not None else FuturesProductFeed
         self.spot_feeds: dict[str, SpotSymbolFeed] = {
-            listing.symbol: SpotSymbolFeed(self.markets[listing.symbol], self.stats)
+            listing.symbol: spot_feed(self.markets[listing.symbol], self.stats)
             for listing in self.catalog.spot
         }
         self.futures_feeds: dict[str, FuturesProductFeed] = {
-            listing.symbol: FuturesProductFeed(
+            listing.symbol: futures_feed(
                 self.markets[listing.symbol], self.stats, self._index_source(listing.symbol)
             )
             for listing in self.catalog.futures
@@ -189,10 +198,9 @@ class ExchangeServer:
             await site.start()
         self.port = self._runners[0].addresses[0][1]
         self.auth_port = self._runners[1].addresses[0][1]
-        self._tasks = [
-            asyncio.create_task(self._pump(), name="sim-pump"),
-            asyncio.create_task(self._housekeeping(), name="sim-housekeeping"),
-        ]
+        # Relayed markets move only when the upstream does: no pump for them.
+        pump = [] if self.relayed else [asyncio.create_task(self._pump(), name="sim-pump")]
+        self._tasks = [*pump, asyncio.create_task(self._housekeeping(), name="sim-housekeeping")]
 
     async def stop(self) -> None:
         """Close every connection and the listening sockets; returns promptly."""

@@ -53,6 +53,16 @@ def run_dashboard(
             if problem is not None:
                 print(f"kraken-tui: {problem}", file=sys.stderr)
                 return 2
+        elif env == "paper":
+            from kraken_tui.sim.relay import UpstreamUnavailable
+
+            source = from_exchange_url(upstream) if upstream else LIVE
+            exchange = EmbeddedExchange(seed=seed, upstream=source)
+            try:
+                endpoints = exchange.start()
+            except UpstreamUnavailable as exc:
+                print(f"kraken-tui: paper needs internet: {exc}; try --env sim", file=sys.stderr)
+                return 2
         else:
             exchange = EmbeddedExchange(seed=seed, scenario=scenario)
             endpoints = exchange.start()
