@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from kraken_tui.credentials import store_credentials
 from kraken_tui.model import Venue
-from kraken_tui.model.secret import Secret
+from kraken_tui.model.secret import Credentials, Secret
 from kraken_tui.ui.run import keyring_credentials, sim_credentials_from_env
 
 SECRET = base64.b64encode(b"a practice secret of some length, 64 bytes long......").decode()
@@ -49,28 +49,44 @@ def test_live_keys_come_from_the_keyring_per_venue() -> None:
     assert "kraken-tui keys set --env live --venue spot" in notes[Venue.SPOT]
 
 
-def test_live_trading_needs_the_word_typed_in_full(capsys: pytest.CaptureFixture[str]) -> None:
-    from kraken_tui.ui.run import confirm_live_trading
+@pytest.mark.parametrize("trade", [True, False])
+def test_live_with_trade_starts_disabled_and_the_app_asks_for_live(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, trade: bool
+) -> None:
+    """No stdin prompt any more: the gateway is built disabled and the app gets the
+    switch that enables it; without --trade there is no switch at all."""
+    from kraken_tui.ui import run
+    from kraken_tui.ui.app import KrakenApp
 
-    prompts: list[str] = []
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # no user settings file
 
-    def typed(text: str) -> Callable[[str], str]:
-        def read(prompt: str) -> str:
-            prompts.append(prompt)
-            return text
-
-        return read
-
-    assert confirm_live_trading(typed("LIVE\n")) is True
-    for answer in ("live", "y", "", "LIVE!"):
-        assert confirm_live_trading(typed(answer)) is False
-
-    def no_terminal(prompt: str) -> str:
-        raise EOFError
-
-    assert confirm_live_trading(no_terminal) is False
-    assert "Type LIVE" in prompts[0]
-    assert "REAL orders" in capsys.readouterr().err
+    started: list[KrakenApp] = []
+    monkeypatch.setattr(KrakenApp, "run", lambda self, *args, **kw: started.append(self))
+    keys = {Venue.FUTURES: Credentials("LIVEKEYabcd", Secret(SECRET), source="test")}
+    monkeypatch.setattr(run, "keyring_credentials", lambda env, from_env: (dict(keys), {}))
+    status = run.run_dashboard(
+        env="live",
+        exchange_url=None,
+        symbol="BTC/USD",
+        venue="spot",
+        depth=10,
+        theme=None,
+        seed=1,
+        scenario="calm",
+        trade=trade,
+    )
+    assert status == 0
+    (app,) = started
+    gateway = app.session.trading
+    assert gateway is not None and not gateway.enabled
+    if not trade:
+        assert app.on_live_confirmed is None
+        assert gateway.why_disabled == run.LIVE_READ_ONLY
+        return
+    assert gateway.why_disabled == run.LIVE_NOT_CONFIRMED
+    assert app.on_live_confirmed is not None
+    app.on_live_confirmed()
+    assert gateway.enabled
 
 
 def test_only_live_without_trade_is_read_only() -> None:

@@ -10,11 +10,12 @@ the review can say "limit from config.toml [limits.PF_XBTUSD]".
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kraken_tui.feeds.order_gateway import Ticket, TicketKind
+from kraken_tui.model import Venue
 from kraken_tui.model.account import OrderSide
 
 
@@ -45,6 +46,15 @@ class Limits:
         """`` (limit from …)`` for a configured field, empty for a built-in default."""
         origin = self.origins.get(name)
         return f" (limit from {origin})" if origin else ""
+
+
+LimitsFor = Callable[[Venue, str], Limits]
+"""One instrument's limits, by venue and symbol (``Settings.limits_for``)."""
+
+
+def built_in_limits(venue: Venue, symbol: str) -> Limits:
+    """The defaults for every instrument, when there is no settings file."""
+    return Limits()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from kraken_tui.feeds.risk import LimitsFor
 from kraken_tui.feeds.session import MarketSession
 from kraken_tui.feeds.stores import ConnState
 from kraken_tui.model import Venue
@@ -21,6 +22,7 @@ from kraken_tui.ui.commands import MarketProvider, dashboard_commands, filter_te
 from kraken_tui.ui.screens.confirm import Choice, ConfirmScreen
 from kraken_tui.ui.screens.dashboard import DashboardScreen, TitleBar
 from kraken_tui.ui.screens.help import HelpScreen, binding_rows
+from kraken_tui.ui.screens.live_confirm import LIVE_ENABLED, LiveConfirmScreen
 from kraken_tui.ui.theme_vars import THEME_VARIABLE_DEFAULTS
 from kraken_tui.ui.theming import (
     DEFAULT_THEME,
@@ -70,7 +72,13 @@ class KrakenApp(App[None]):
         start_feeds: bool = True,
         on_start: Callable[[], Awaitable[None]] | None = None,
         theme_dirs: Iterable[Path] | None = None,
+        limits: LimitsFor | None = None,
+        on_live_confirmed: Callable[[], None] | None = None,
     ) -> None:
+        """``limits``: each instrument's order limits (the settings file); built-in
+        defaults when None. ``on_live_confirmed``: when given, the app first asks for
+        ``LIVE`` typed out and calls it on that exact answer (it enables the session's
+        gateway, which was built disabled); any other answer leaves trading off."""
         super().__init__()
         self.session = session
         self.env_label = env_label
@@ -81,6 +89,9 @@ class KrakenApp(App[None]):
         self._theme_notice: str | None = None
         self._register_themes(theme, default_theme_dirs() if theme_dirs is None else theme_dirs)
         self.dashboard = DashboardScreen(session, env_label)
+        if limits is not None:
+            self.dashboard.order_keys.limits_for = limits
+        self.on_live_confirmed = on_live_confirmed
 
     # ------------------------------------------------------------------ themes
     def _register_themes(self, requested: str | None, directories: Iterable[Path]) -> None:
@@ -110,6 +121,19 @@ class KrakenApp(App[None]):
             self.run_worker(
                 self._run_feeds(), group=FEED_WORKER_GROUP, exclusive=True, exit_on_error=False
             )
+        if self.on_live_confirmed is not None:
+            self.push_screen(LiveConfirmScreen(), self._live_answered)
+
+    def _live_answered(self, confirmed: bool | None) -> None:
+        if confirmed and self.on_live_confirmed is not None:
+            self.on_live_confirmed()
+            self.notify(LIVE_ENABLED, title="LIVE", severity="warning", timeout=8)
+        else:
+            gateway = self.session.trading
+            why = gateway.why_disabled if gateway is not None else "order entry is off"
+            self.notify(why, title="LIVE", timeout=8)
+        # The order keys (and the footer) follow the gateway's new state.
+        self.dashboard.refresh_bindings()
 
     async def _run_feeds(self) -> None:
         # The embedded exchange must be listening before the feeds dial it, and both

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from kraken_tui.endpoints import DEMO, LIVE, Endpoints, from_exchange_url
@@ -40,6 +40,15 @@ def run_dashboard(
     config_path: str | None = None,
 ) -> int:
     """Run the dashboard until the user quits; returns the process exit status."""
+    from kraken_tui.config import ConfigError, load_settings
+
+    try:
+        # Before anything starts: a bad settings file stops here, with file, line and key.
+        settings = load_settings(config_path)
+    except ConfigError as exc:
+        for line in str(exc).splitlines():
+            print(f"kraken-tui: {line}", file=sys.stderr)
+        return 2
     exchange: EmbeddedExchange | None = None
     endpoints: Endpoints
     try:
@@ -90,7 +99,9 @@ def run_dashboard(
 
     initial = Selection(Venue(venue), symbol.upper() if venue == "futures" else symbol, depth)
     trading_allowed, trading_reason = trading_permission(env, exchange_url, trade)
-    if trading_allowed and env == "live" and not exchange_url and not confirm_live_trading():
+    ask_live = trading_allowed and env == "live" and not exchange_url
+    if ask_live:
+        # Built disabled: the app asks for LIVE typed out and only then enables it.
         trading_allowed, trading_reason = False, LIVE_NOT_CONFIRMED
     session = LiveMarketSession(
         endpoints,
@@ -103,7 +114,13 @@ def run_dashboard(
     # A running `kraken-tui sim` is the embedded exchange, whatever --env says.
     label = "SIM" if exchange_url else ENV_LABELS[env]
     try:
-        KrakenApp(session, env_label=label, theme=theme).run()
+        KrakenApp(
+            session,
+            env_label=label,
+            theme=theme,
+            limits=settings.limits_for,
+            on_live_confirmed=session.gateway.allow if ask_live and session.gateway else None,
+        ).run()
     finally:
         if exchange is not None:
             exchange.stop()
@@ -111,32 +128,12 @@ def run_dashboard(
 
 
 LIVE_READ_ONLY = "live is read-only: start with --trade to enable order entry"
-LIVE_NOT_CONFIRMED = "live is read-only: the confirmation was not typed at start"
-LIVE_CONFIRMATION = "LIVE"
-
-
-def confirm_live_trading(read: Callable[[str], str] = input) -> bool:
-    """Ask, before the dashboard takes the terminal, for ``LIVE`` typed out in full.
-
-    Anything else (including no terminal at all) starts the dashboard read-only.
-    """
-    print(
-        "kraken-tui: --trade on --env live places REAL orders on your Kraken account.",
-        file=sys.stderr,
-    )
-    try:
-        answer = read(f"Type {LIVE_CONFIRMATION} to enable order entry (else read-only): ")
-    except (EOFError, KeyboardInterrupt):
-        answer = ""
-    confirmed = answer.strip() == LIVE_CONFIRMATION
-    if not confirmed:
-        print("kraken-tui: starting read-only.", file=sys.stderr)
-    return confirmed
+LIVE_NOT_CONFIRMED = "live is read-only: LIVE was not typed at start (restart to trade)"
 
 
 def trading_permission(env: str, exchange_url: str | None, trade: bool) -> tuple[bool, str]:
     """Whether order entry is on: always on the embedded exchange and demo; live only
-    with ``--trade`` (the UI then asks for a typed confirmation at start)."""
+    with ``--trade`` (the app then asks for ``LIVE`` typed out before it enables it)."""
     if env == "live" and not exchange_url and not trade:
         return False, LIVE_READ_ONLY
     return True, ""

@@ -10,9 +10,11 @@ ticker last 62,000.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from kraken_tui.config import parse_settings
 from kraken_tui.feeds.order_gateway import TicketKind, TradeResult
 from kraken_tui.feeds.risk import Level, Limits
 from kraken_tui.feeds.static import FakeOrderGateway
@@ -317,3 +319,41 @@ async def test_q_in_the_order_modals_steps_back_instead_of_quitting() -> None:
         await pilot.press("q")
         await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
         assert gateway.calls == [] and app.is_running
+
+
+async def test_limits_come_from_the_settings_for_the_selected_instrument() -> None:
+    settings = parse_settings(
+        '[limits.spot]\nsoft_size = "0.0005"\n\n[limits."PF_XBTUSD"]\nhard_size = 1\n',
+        Path("config.toml"),
+    )
+    gateway = FakeOrderGateway()
+    app, _ = make_app(gateway)
+    app.dashboard.order_keys.limits_for = settings.limits_for
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ticket(pilot, app, "b")  # BTC/USD, first preset 0.001
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.verdict.level is Level.SOFT
+        assert "size 0.001 is above 0.0005 (limit from config.toml [limits.spot])" in str(
+            review.query_one("#review-reasons").render()
+        )
+        await pilot.press("escape", "escape")
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.press("v")
+        await until(pilot, lambda: app.session.selection.symbol == "PF_XBTUSD")
+        await open_ticket(pilot, app, "b")
+        size_input(app).value = "2"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.verdict.level is Level.HARD
+        reasons = str(review.query_one("#review-reasons").render())
+        assert "size 2 is above the hard limit 1 (limit from config.toml [limits.PF_XBTUSD])" in (
+            reasons.replace("\n", " ")
+        )
+        await pilot.press("y", "y", "enter")
+        await pilot.pause()
+        assert gateway.calls == []

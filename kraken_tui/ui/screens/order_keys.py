@@ -15,7 +15,7 @@ from decimal import Decimal
 from textual.screen import Screen
 
 from kraken_tui.feeds.order_gateway import OrderGateway, TradeResult
-from kraken_tui.feeds.risk import Limits
+from kraken_tui.feeds.risk import Limits, LimitsFor, built_in_limits
 from kraken_tui.feeds.session import MarketSession
 from kraken_tui.model.account import Order, OrderSide
 from kraken_tui.ui.screens.confirm import Choice, ConfirmScreen
@@ -33,11 +33,23 @@ class OrderKeys:
     def __init__(self, screen: Screen[None], session: MarketSession) -> None:
         self.screen = screen
         self.session = session
-        self.limits = Limits()
+        self.limits_for: LimitsFor = built_in_limits
+        """Each instrument's fat-finger limits (the settings file), asked when a ticket opens."""
         self.monotonic: Callable[[], float] = time.monotonic
         """Clock for price freshness (tests and screenshots freeze it)."""
         self.new_client_id: Callable[[], str | None] = lambda: None
         """Client order ids for new tickets; None lets the ticket make a fresh uuid4."""
+
+    @property
+    def limits(self) -> Limits:
+        """The selected instrument's limits."""
+        selection = self.session.selection
+        return self.limits_for(selection.venue, selection.symbol)
+
+    @limits.setter
+    def limits(self, limits: Limits) -> None:
+        """The same limits for every instrument (tests)."""
+        self.limits_for = lambda venue, symbol: limits
 
     def gateway(self) -> OrderGateway | None:
         """The gateway when trading is on; otherwise say why and return None."""
@@ -58,7 +70,8 @@ class OrderKeys:
         store = self.session.store
         venue, symbol = self.session.selection.venue, self.session.selection.symbol
         instrument = store.instrument((venue, symbol))
-        check = price_check(store, venue, symbol, self.limits.max_price_age, self.monotonic())
+        limits = self.limits_for(venue, symbol)
+        check = price_check(store, venue, symbol, limits.max_price_age, self.monotonic())
         if instrument is None or check.reference is None or check.age is None:
             why = check.problem or f"{symbol} is not listed"
             self.screen.notify(f"no ticket: {why}", title="no fresh price", severity="warning")
@@ -67,10 +80,10 @@ class OrderKeys:
         price = cursor_price if cursor_price is not None else best_price(book, side)
 
         def recheck() -> PriceCheck:
-            return price_check(store, venue, symbol, self.limits.max_price_age, self.monotonic())
+            return price_check(store, venue, symbol, limits.max_price_age, self.monotonic())
 
         context = TicketContext(
-            store, gateway, instrument, check.reference, check.age, self.limits, recheck
+            store, gateway, instrument, check.reference, check.age, limits, recheck
         )
         ticket = TicketScreen(context, side, price or check.reference, self.new_client_id())
         self.screen.app.push_screen(ticket)
