@@ -30,9 +30,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kraken_tui.model import Venue
-from kraken_tui.model.account import Fill, MarginSummary, Position
+from kraken_tui.model.account import Fill, Liquidity, MarginSummary, Position
 from kraken_tui.model.secret import Credentials
 from kraken_tui.sim.practice import INITIAL_MARGIN_RATE, AccountEvent, PracticeAccount
+from kraken_tui.venues.jsontext import dump
 from kraken_tui.venues.kraken_futures.private import SUBSCRIBE_FEEDS
 from kraken_tui.venues.kraken_futures.private_server import (
     AUTH_FAILED,
@@ -44,7 +45,6 @@ from kraken_tui.venues.kraken_futures.private_server import (
     encode_account_log_snapshot,
     encode_balances,
     encode_challenge,
-    encode_fills,
     encode_notifications,
     encode_open_order,
     encode_open_orders_snapshot,
@@ -52,6 +52,7 @@ from kraken_tui.venues.kraken_futures.private_server import (
     encode_order_removed,
     flex_wallet,
     log_entry,
+    wire_fill,
 )
 from kraken_tui.venues.kraken_futures.server import encode_alert, encode_error, encode_event
 from kraken_tui.venues.signing import sign_challenge
@@ -69,6 +70,20 @@ PositionRows = list[tuple[Position, PositionExtras]]
 
 def _iso_ms(ms: int) -> str:
     return ms_to_rfc3339(ms)[:23] + "Z"
+
+
+def encode_fills(account: str, rows: list[tuple[Fill, FillContext]], *, snapshot: bool) -> str:
+    """``fills_snapshot`` or a ``fills`` delta; the practice account's only non-book
+    fills (liquidity OTHER) are liquidations, which Kraken marks ``fill_type:
+    liquidation`` (kraken-protocol §3.6)."""
+    wires = []
+    for fill, ctx in rows:
+        wire = wire_fill(fill, ctx)
+        if fill.liquidity is Liquidity.OTHER:
+            wire["fill_type"] = "liquidation"
+        wires.append(wire)
+    feed = "fills_snapshot" if snapshot else "fills"
+    return dump({"feed": feed, "account": account, "fills": wires})
 
 
 class FuturesPrivateDesk:

@@ -200,9 +200,10 @@ class FuturesAccountViews:
                     "size": num(fill.qty),
                     "price": num(fill.price),
                     "fillTime": _iso(fill.time_ms),
+                    # The practice account's only non-book fills are liquidations.
                     "fillType": fill.liquidity.value
                     if fill.liquidity.value != "other"
-                    else "taker",
+                    else "liquidation",
                 }
             )
             if len(rows) == FILLS_PAGE:

@@ -247,6 +247,23 @@ class SyntheticMarket:
                 break
         return trades
 
+    def take(
+        self, is_bid: bool, price: int, qty: int, now_ms: int
+    ) -> tuple[list[LevelChange], list[TradeEvent]]:
+        """An outside taker (a practice order) took ``qty`` resting at ``price`` on the
+        bid (``is_bid``) or ask side: shrink or delete that level through the observers
+        and print the trade (taker side ``sell`` when it hit a bid). Takes at most what
+        the level holds (the book may have moved since the taker read it); returns
+        (changes, trades), both empty when nothing was there."""
+        side = self.bids if is_bid else self.asks
+        fill = min(qty, side.size_at(price))
+        changes: list[LevelChange] = []
+        if fill <= 0:
+            return changes, []
+        self._apply(changes, LevelChange(is_bid, price, side.size_at(price) - fill))
+        trade = self._record_trade(price, fill, "sell" if is_bid else "buy", now_ms)
+        return changes, [trade]
+
     def _record_trade(self, price: int, qty: int, side: str, now_ms: int) -> TradeEvent:
         uid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         event = TradeEvent(price, qty, side, self.next_trade_id, uid, now_ms)

@@ -19,15 +19,28 @@ Matching rules:
 - ``market`` walks the book; on futures never beyond 1 % of the best opposite
   price at entry (Kraken's ``mkt`` price protection), on spot without a bound.
   The unfilled rest is cancelled.
-- ``post`` rests only if it would not take (else ``postWouldExecute``).
-- ``stop`` / ``take_profit`` rest until a trade crosses the trigger, then fill in
-  full at that trade's price (the existing account logic; a stop-limit's limit is
-  not enforced yet).
+- ``post`` rests only if it would not take. Otherwise futures refuses it
+  (``sendStatus`` ``postWouldExecute``, kraken-protocol §4.4) while spot accepts it
+  and cancels it at once: Kraken's spot ``add_order`` docs define ``post_only`` as
+  "Cancels the order if it will take liquidity on arrival"
+  (docs.kraken.com/exchange/api-reference/spot-websocket-v2/add_order), so the ack
+  is followed by ``executions`` ``canceled`` with reason ``Post only order``.
+- ``stop`` / ``take_profit`` rest until a trade crosses the trigger
+  (``PracticeAccount.on_trade`` hands the order to :meth:`OrderDesk.trigger`). With a
+  limit price (futures ``stp`` + ``limitPrice``, spot ``stop-loss-limit`` /
+  ``take-profit-limit``) the order then becomes a limit order at that price: it
+  takes what the book offers up to the limit and the rest rests. Futures reports
+  this as Kraken's open-orders reasons say: the stop is removed
+  (``stop_order_triggered``) and a limit order with the same id placed
+  (``limit_order_from_stop``); a spot order keeps working under its id and type.
+  Without a limit price the triggered order is a market order (futures with the
+  1 % ``mkt`` protection), its unfilled rest cancelled.
 - Futures reduce-only: capped at the opposite position; rejected
   ``wouldNotReducePosition`` when there is nothing to reduce.
-- The synthetic book is NOT consumed by our taker fills: practice orders are tiny
-  against its depth, and keeping the market untouched keeps every subscriber's
-  view (and the seeded random walk) identical whether or not someone trades.
+- Taker fills consume the book: after each level it took from, the desk calls its
+  ``consume(symbol, is_bid, price, qty, now_ms)`` hook (the exchange shrinks that
+  level in the master book, so every subscriber sees ordinary book deltas, and
+  prints the trade). Without a hook the book is only read.
 - Every accepted order, market and IOC included, is first announced as placed
   (``order`` event) so the spot ``executions`` stream gets its ``pending_new`` /
   ``new`` before the trades, then fills follow, then the remainder's close.
@@ -59,6 +72,11 @@ Outcome = Literal[
 BookLevels = list[tuple[Decimal, Decimal]]
 BookReader = Callable[[str], tuple[BookLevels, BookLevels]]
 """symbol -> (bids, asks), each best-first as (price, qty)."""
+LiquidityTaken = Callable[[str, bool, Decimal, Decimal, int], None]
+"""(symbol, is_bid, price, qty, now_ms): a taker fill took ``qty`` resting at ``price``
+on the bid (``is_bid``) or ask side of the book."""
+POST_REST_REASON = "post_order_failed_because_it_would_filled"
+"""Kraken's open-orders reason for a post-only order that would have taken."""
 
 MARKET_PROTECTION = Decimal("0.01")
 """Futures ``mkt``: never fill beyond 1 % of the best opposite price at entry."""
@@ -125,9 +143,13 @@ class OrderDesk:
     """See the module docstring. Methods raise nothing for bad requests: they return a
     rejected result with a reason."""
 
-    def __init__(self, account: PracticeAccount, book: BookReader) -> None:
+    def __init__(
+        self, account: PracticeAccount, book: BookReader, consume: LiquidityTaken | None = None
+    ) -> None:
         self.account = account
         self.book = book
+        self.consume = consume
+        account.stop_trigger = self.trigger
         self._post_only: set[str] = set()
         self._dead_man: dict[Venue, int] = {}
 
@@ -206,7 +228,10 @@ class OrderDesk:
             current = self.account.order(order_id)
             if current is None or current.remaining <= 0 or not _within(current.side, price, bound):
                 return
-            self.account.execute(current, price, qty, Liquidity.TAKER, now_ms)
+            taken = self.account.execute(current, price, qty, Liquidity.TAKER, now_ms)
+            if taken > 0 and self.consume is not None:
+                is_bid = current.side is OrderSide.SELL
+                self.consume(current.symbol, is_bid, price, taken, now_ms)
 
     def _outcome(self, order: Order, fills: list[Fill], cancel_rest: bool) -> PlaceResult:
         """Close an IOC/market remainder if asked; describe where ``order`` ended up."""
@@ -258,13 +283,15 @@ class OrderDesk:
                 return _rejected("wouldNotReducePosition", order)
             order = replace(order, qty=min(order.qty, reducible))
         opposite = [] if kind in TRIGGER_KINDS else self._opposite(order)
-        bound = limit
-        if kind == "market" and futures and opposite:
-            factor = 1 + MARKET_PROTECTION if order.side is OrderSide.BUY else 1 - MARKET_PROTECTION
-            bound = opposite[0][0] * factor
+        bound = self._market_bound(order, opposite) if kind == "market" else limit
         takeable = self._takeable(order, opposite, bound) if opposite else Decimal(0)
         if kind == "post" and takeable > 0:
-            return _rejected("postWouldExecute", order)
+            if futures:
+                return _rejected("postWouldExecute", order)
+            account.add_order(order)  # spot: accepted, then cancelled (module docstring)
+            gone = replace(order, status="canceled")
+            account.close(gone, POST_REST_REASON, "canceled")
+            return PlaceResult("cancelled", gone, "postWouldExecute")
         if kind in IMMEDIATE_KINDS and takeable <= 0:
             return _rejected("iocWouldNotExecute", order)
         reference = limit or stop or (opposite[0][0] if opposite else Decimal(0))
@@ -278,6 +305,38 @@ class OrderDesk:
             self._take(order.order_id, opposite, bound, now_ms)
         fills = self._new_fills(order.venue, since, order.order_id)
         return self._outcome(order, fills, cancel_rest=kind in IMMEDIATE_KINDS)
+
+    # ---------------------------------------------------------- trigger
+    def _market_bound(self, order: Order, opposite: BookLevels) -> Decimal | None:
+        if order.venue is not Venue.FUTURES or not opposite:
+            return None
+        factor = 1 + MARKET_PROTECTION if order.side is OrderSide.BUY else 1 - MARKET_PROTECTION
+        return opposite[0][0] * factor
+
+    def trigger(self, order: Order, now_ms: int) -> None:
+        """A trade crossed ``order``'s trigger price: it becomes a limit order at its
+        limit price, or a market order without one (see the module docstring)."""
+        account = self.account
+        limit = order.limit_price
+        if order.venue is Venue.FUTURES:
+            account.close(replace(order, status="triggered"), "stop_order_triggered", "canceled")
+            working = replace(
+                order,
+                order_type="limit" if limit is not None else "market",
+                stop_price=None,
+                status="untouched",
+            )
+            account.add_order(working, "limit_order_from_stop", announce=limit is not None)
+        else:
+            account.mark_triggered(order)
+            working = order
+        opposite = self._opposite(working)
+        bound = limit if limit is not None else self._market_bound(working, opposite)
+        self._take(working.order_id, opposite, bound, now_ms)
+        rest = account.order(working.order_id)
+        if limit is None and rest is not None:
+            status = "cancelled" if rest.venue is Venue.FUTURES else "canceled"
+            account.close(replace(rest, status=status), IOC_REST_REASON, "canceled")
 
     # ------------------------------------------------------------ amend
     def amend(

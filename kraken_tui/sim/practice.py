@@ -10,19 +10,13 @@ Pure and synchronous (no asyncio, no clock: callers pass the time). The protocol
 sessions (``sim/futures_private.py``, ``sim/spot_private.py``) read snapshots from
 it and listen for :class:`AccountEvent` to send deltas.
 
-Money rules (all exact Decimals, USD-quoted linear contracts):
-
-- futures uPnL = size x (mark - entry); equity = collateral + total uPnL + funding;
-  initial margin 2 % and maintenance margin 1 % of notional (|size| x mark);
-  available margin = equity - initial margin with orders (non-reduce-only orders
-  count at their limit/stop price).
-- liquidation price of one position (cross margin): the price ``p`` where
-  ``collateral + other positions' uPnL - other positions' maintenance margin +
-  size x (p - entry) = 0.01 x |size| x p``; None when that ``p`` is not positive.
-- futures fees 0.02 % maker / 0.05 % taker of notional, in USD, from collateral;
-  spot fees 0.16 % maker / 0.26 % taker of cost, in the quote currency.
-- funding accrues per position at the ticker's hourly rate (longs pay a positive
-  rate) and is realised into collateral whenever the position changes.
+Money rules (all exact Decimals, USD-quoted linear contracts): margin, liquidation
+and bankruptcy prices are in :mod:`kraken_tui.sim.practice_margin`; futures fees
+0.02 % maker / 0.05 % taker of notional, in USD, from collateral; spot fees 0.16 %
+maker / 0.26 % taker of cost, in the quote currency; funding accrues per position
+at the ticker's hourly rate (longs pay a positive rate) and is realised into
+collateral whenever the position changes. When a mark move puts margin equity
+below maintenance margin the account liquidates (:meth:`PracticeAccount.liquidate`).
 """
 
 from __future__ import annotations
@@ -44,25 +38,43 @@ from kraken_tui.model.account import (
     OrderSide,
     Position,
 )
-from kraken_tui.sim.practice_fills import book_priority, liquidation_at, position_after
+from kraken_tui.sim.practice_fills import book_priority, position_after, spot_reserved
+from kraken_tui.sim.practice_margin import (
+    INITIAL_MARGIN_RATE,
+    LEVERAGE_STEP,
+    MAINTENANCE_MARGIN_RATE,
+    MARGIN_CURRENCY,
+    Holding,
+    liquidation_fill_price,
+    liquidation_price,
+    margin_summary,
+    next_to_liquidate,
+    position_rows,
+)
 from kraken_tui.sim.practice_seed import (
     FUTURES_START_COLLATERAL,
     SPOT_START_BALANCES,
     FuturesLogEntry,
     build_seed,
-    round_to_tick,
+    seed_log,
 )
+
+__all__ = [
+    "INITIAL_MARGIN_RATE",
+    "LEVERAGE_STEP",
+    "MAINTENANCE_MARGIN_RATE",
+    "MARGIN_CURRENCY",
+    "AccountEvent",
+    "Listener",
+    "PracticeAccount",
+]
 
 EventKind = Literal["order", "order_closed", "fill", "balance", "positions", "margin"]
 
-MARGIN_CURRENCY = "USD"
-INITIAL_MARGIN_RATE = Decimal("0.02")
-MAINTENANCE_MARGIN_RATE = Decimal("0.01")
 FUTURES_MAKER_FEE = Decimal("0.0002")
 FUTURES_TAKER_FEE = Decimal("0.0005")
 SPOT_MAKER_FEE = Decimal("0.0016")
 SPOT_TAKER_FEE = Decimal("0.0026")
-LEVERAGE_STEP = Decimal("0.0001")
 TAKE_PROFIT_TYPES = frozenset({"take_profit", "take-profit", "take-profit-limit"})
 
 
@@ -96,13 +108,6 @@ class AccountEvent:
 Listener = Callable[[AccountEvent], None]
 
 
-@dataclass(slots=True)
-class _Holding:
-    size: Decimal
-    entry: Decimal
-    funding: Decimal = Decimal(0)  # accrued, unrealised (negative: paid), USD
-
-
 class PracticeAccount:
     """Seeded practice account; see the module docstring."""
 
@@ -125,11 +130,14 @@ class PracticeAccount:
         self._fills: dict[Venue, list[Fill]] = {Venue.SPOT: [], Venue.FUTURES: []}
         self._spot: dict[str, Decimal] = dict(SPOT_START_BALANCES)
         self.collateral = FUTURES_START_COLLATERAL
-        self._holdings: dict[str, _Holding] = {}
+        self._holdings: dict[str, Holding] = {}
         self._marks: dict[str, Decimal] = {s: m for s, m in mids.items() if s in self._instruments}
         self._log: list[FuturesLogEntry] = []
         self._fill_orders: dict[str, tuple[Decimal, str]] = {}
         self.start_ms = now_ms
+        self._clock_ms = now_ms  # the latest time told (a liquidating mark move uses it)
+        self.triggered: set[str] = set()  # spot stops triggered, now working as limits
+        self.stop_trigger: Callable[[Order, int], None] | None = None  # see on_trade
         self._seed(mids, now_ms)
 
     # ------------------------------------------------------------- seeding
@@ -142,17 +150,9 @@ class PracticeAccount:
         seed = build_seed(self._instruments, mids, now_ms, self.new_id, taker)
         for fill in seed.fills:
             self._fills[fill.venue].append(fill)
-            if fill.venue is not Venue.FUTURES:
-                continue
-            size = fill.qty if fill.side is OrderSide.BUY else -fill.qty
-            self._holdings[fill.symbol] = _Holding(size, fill.price)
-            self._log.append(
-                FuturesLogEntry(
-                    len(self._log) + 1, fill.time_ms, fill.symbol, "futures trade", Decimal(0),
-                    size, Decimal(0), fill.price, fill.price, fill.price, Decimal(0),
-                    fill.fee or Decimal(0), fill.fill_id,
-                )
-            )  # fmt: skip
+        for entry in seed_log(seed.fills):
+            self._holdings[entry.symbol] = Holding(entry.new_balance, entry.new_entry)
+            self._log.append(entry)
         self._orders = {order.order_id: order for order in seed.orders}
 
     # ----------------------------------------------------------- listeners
@@ -200,16 +200,7 @@ class PracticeAccount:
         return self._marks.get(symbol)
 
     def _spot_reserved(self, asset: str) -> Decimal:
-        reserved = Decimal(0)
-        for order in self._orders.values():
-            if order.venue is not Venue.SPOT or order.limit_price is None:
-                continue
-            inst = self._instruments[order.symbol]
-            if order.side is OrderSide.BUY and inst.quote == asset:
-                reserved += order.remaining * order.limit_price
-            elif order.side is OrderSide.SELL and inst.base == asset:
-                reserved += order.remaining
-        return reserved
+        return spot_reserved(self._orders.values(), self._instruments, asset)
 
     def _spot_balance(self, asset: str) -> Balance:
         total = self._spot.get(asset, Decimal(0))
@@ -222,91 +213,40 @@ class PracticeAccount:
         available = self.margin().available_margin
         return [Balance(Venue.FUTURES, MARGIN_CURRENCY, self.collateral, available, "flex")]
 
-    def _upnl(self, symbol: str, holding: _Holding) -> Decimal:
-        mark = self._marks.get(symbol, holding.entry)
-        return holding.size * (mark - holding.entry)
-
-    def _maintenance(self, symbol: str, holding: _Holding) -> Decimal:
-        mark = self._marks.get(symbol, holding.entry)
-        return MAINTENANCE_MARGIN_RATE * abs(holding.size) * mark
-
     def liquidation_price(self, symbol: str) -> Decimal | None:
         """Cross-margin liquidation price of one position (unrounded); see the module doc."""
-        holding = self._holdings.get(symbol)
-        if holding is None or not holding.size:
-            return None
-        others = self.collateral
-        for other, h in self._holdings.items():
-            if other != symbol:
-                others += self._upnl(other, h) - self._maintenance(other, h)
-        return liquidation_at(holding.size, holding.entry, others, MAINTENANCE_MARGIN_RATE)
+        return liquidation_price(symbol, self._holdings, self._marks, self.collateral)
 
     def positions(self) -> list[Position]:
         """With mark, unrealised PnL, liquidation price and leverage at the current marks."""
         equity = self.margin().equity
-        out: list[Position] = []
-        for symbol, holding in self._holdings.items():
-            if not holding.size:
-                continue
-            mark = self._marks.get(symbol, holding.entry)
-            notional = abs(holding.size) * mark
-            liquidation = self.liquidation_price(symbol)
-            tick = self._instruments[symbol].tick_size
-            out.append(
-                Position(
-                    symbol=symbol,
-                    size=holding.size,
-                    entry_price=holding.entry,
-                    mark_price=mark,
-                    unrealized_pnl=holding.size * (mark - holding.entry),
-                    pnl_currency=MARGIN_CURRENCY,
-                    liquidation_price=None
-                    if liquidation is None
-                    else round_to_tick(liquidation, tick),
-                    effective_leverage=(notional / equity).quantize(LEVERAGE_STEP)
-                    if equity > 0
-                    else None,
-                    unrealized_funding=holding.funding,
-                    initial_margin=INITIAL_MARGIN_RATE * notional,
-                    maintenance_margin=MAINTENANCE_MARGIN_RATE * notional,
-                )
-            )
-        return out
-
-    def margin(self) -> MarginSummary:
-        upnl = Decimal(0)
-        notional = Decimal(0)
-        for symbol, holding in self._holdings.items():
-            upnl += self._upnl(symbol, holding) + holding.funding
-            notional += abs(holding.size) * self._marks.get(symbol, holding.entry)
-        orders = Decimal(0)
-        for order in self._orders.values():
-            if order.venue is Venue.FUTURES and not order.reduce_only:
-                price = order.limit_price or order.stop_price or Decimal(0)
-                orders += order.remaining * price
-        equity = self.collateral + upnl
-        initial = INITIAL_MARGIN_RATE * notional
-        with_orders = initial + INITIAL_MARGIN_RATE * orders
-        return MarginSummary(
-            currency=MARGIN_CURRENCY,
-            equity=equity,
-            available_margin=equity - with_orders,
-            initial_margin=initial,
-            maintenance_margin=MAINTENANCE_MARGIN_RATE * notional,
-            unrealized_pnl=upnl,
-            balance_value=self.collateral,
-            initial_margin_with_orders=with_orders,
+        return position_rows(
+            self._holdings, self._marks, self.collateral, self._instruments, equity
         )
 
+    def margin(self) -> MarginSummary:
+        return margin_summary(self._holdings, self._marks, self.collateral, self._orders.values())
+
     # -------------------------------------------------------- market input
-    def set_mark(self, symbol: str, mark: Decimal) -> None:
+    def set_mark(self, symbol: str, mark: Decimal, now_ms: int | None = None) -> None:
         """New mark price of a futures product (uPnL, liquidation, margin follow).
 
-        Emits no event: marks move every second, and the futures private session
-        re-sends positions on its own schedule (see ``futures_private``).
+        Emits nothing for the move itself (marks move every second and the futures
+        private session re-sends positions on its own schedule), but when the move
+        puts the account's margin equity below its maintenance margin the exchange
+        liquidates (:meth:`liquidate`), which emits what a liquidation emits.
         """
-        if symbol in self._instruments:
-            self._marks[symbol] = mark
+        if symbol not in self._instruments:
+            return
+        self._marks[symbol] = mark
+        when = self._clock_ms if now_ms is None else now_ms
+        while True:
+            target = next_to_liquidate(
+                symbol, self._holdings, self._marks, self.collateral, self._orders.values()
+            )
+            if target is None:
+                return
+            self.liquidate(target, when)
 
     def accrue_funding(self, symbol: str, rate: Decimal) -> None:
         """Funding for a slice of time at ``rate`` of notional (longs pay a positive rate)."""
@@ -318,12 +258,15 @@ class PracticeAccount:
     def on_trade(self, symbol: str, price: Decimal, qty: Decimal, now_ms: int) -> None:
         """A market trade printed: fill resting orders it crosses, emit events.
 
-        Limit orders fill at their own price (maker), best price first then oldest,
-        sharing the trade's quantity; stop orders the trade crosses trigger and fill
-        in full at the trade price (taker).
+        Limit orders (and triggered spot stop-limits) fill at their own price (maker),
+        best price first then oldest, sharing the trade's quantity. Stop orders the
+        trade crosses trigger: with :attr:`stop_trigger` set (the order desk does it)
+        they are handed to it to become limit or market orders against the book;
+        without it they fill in full at the trade price (taker).
         """
+        self._clock_ms = max(self._clock_ms, now_ms)
         resting = [o for o in self._orders.values() if o.symbol == symbol]
-        limits = [o for o in resting if o.limit_price is not None and o.stop_price is None]
+        limits = [o for o in resting if o.limit_price is not None and self._working_limit(o)]
         limits.sort(key=lambda o: (book_priority(o), o.time_ms))
         left = qty
         for order in limits:
@@ -338,13 +281,27 @@ class PracticeAccount:
             if crossed:
                 left -= self.execute(order, order.limit_price, left, Liquidity.MAKER, now_ms)
         for order in resting:
-            if order.stop_price is None or order.order_id not in self._orders:
+            if self._working_limit(order) or order.order_id not in self._orders:
                 continue
+            assert order.stop_price is not None
             # A stop buys on a rise and sells on a fall; a take-profit the other way round.
             rising = (order.side is OrderSide.BUY) != (order.order_type in TAKE_PROFIT_TYPES)
             triggered = price >= order.stop_price if rising else price <= order.stop_price
-            if triggered:
+            if not triggered:
+                continue
+            if self.stop_trigger is not None:
+                self.stop_trigger(order, now_ms)
+            else:
                 self.execute(order, price, order.remaining, Liquidity.TAKER, now_ms)
+
+    def _working_limit(self, order: Order) -> bool:
+        """True for an order that works in the book (not a stop still waiting to trigger)."""
+        return order.stop_price is None or order.order_id in self.triggered
+
+    def mark_triggered(self, order: Order) -> None:
+        """A spot stop order triggered: from now on it works as a limit order at its
+        limit price (same id, same type, its trigger price kept for display)."""
+        self.triggered.add(order.order_id)
 
     def reducible(self, order: Order) -> Decimal:
         """How much of ``order`` would reduce the futures position (0: it only adds)."""
@@ -360,14 +317,15 @@ class PracticeAccount:
     def order(self, order_id: str) -> Order | None:
         return self._orders.get(order_id)
 
-    def add_order(self, order: Order) -> None:
-        """A new working order: stored and announced as a placement (``order`` event)."""
+    def add_order(
+        self, order: Order, reason: str = "new_placed_order_by_user", *, announce: bool = True
+    ) -> None:
+        """A new working order: stored and (unless not ``announce``) announced as a
+        placement (``order`` event); ``reason`` is the futures reason word
+        (``limit_order_from_stop`` for the limit order a triggered futures stop becomes)."""
         self._orders[order.order_id] = order
-        self._emit(
-            AccountEvent(
-                "order", order.venue, order=order, reason="new_placed_order_by_user", status="new"
-            )
-        )
+        if announce:
+            self._emit(AccountEvent("order", order.venue, order=order, reason=reason, status="new"))
 
     def update_order(self, order: Order) -> None:
         """A working order changed in place (amend: same id, new qty or prices)."""
@@ -420,8 +378,10 @@ class PracticeAccount:
             self._apply_futures_fill(fill, now_ms)
         self._emit(AccountEvent("fill", order.venue, fill=fill))
         filled = replace(order, filled=order.filled + qty)
-        if filled.remaining <= 0 or order.stop_price is not None:
-            reason = "stop_order_triggered" if order.stop_price is not None else "full_fill"
+        # Without an order desk a crossed stop fills in one go here and is done.
+        waiting_stop = order.stop_price is not None and order.order_id not in self.triggered
+        if filled.remaining <= 0 or waiting_stop:
+            reason = "stop_order_triggered" if waiting_stop else "full_fill"
             self.close(replace(filled, status="filled"), reason, "filled")
         else:
             status = "partiallyFilled" if futures else "partially_filled"
@@ -441,12 +401,46 @@ class PracticeAccount:
 
     def close(self, order: Order, reason: str, status: str) -> None:
         self._orders.pop(order.order_id, None)
+        self.triggered.discard(order.order_id)
         self._emit(
             AccountEvent("order_closed", order.venue, order=order, reason=reason, status=status)
         )
 
-    def _apply_futures_fill(self, fill: Fill, now_ms: int) -> None:
-        holding = self._holdings.setdefault(fill.symbol, _Holding(Decimal(0), Decimal(0)))
+    def liquidate(self, symbol: str, now_ms: int) -> Fill | None:
+        """The exchange closes the whole ``symbol`` position (Kraken's equity protection).
+
+        Its working orders on ``symbol`` are cancelled first (reason ``liquidation``),
+        then one fill closes the position at the mark rounded to the tick: Kraken sends
+        an IOC into the book, which the mark (the book's mid here) stands for. The price
+        is never worse than the bankruptcy price, so the collateral does not go below
+        what the other positions need (Kraken: the balance never goes negative). The
+        fill has liquidity OTHER (``fill_type: liquidation`` on the wire), its own order
+        id, no fee (Kraken's liquidation fee amounts are not in our sources), and the
+        account log calls it ``futures liquidation``. Returns the fill (None if flat).
+        """
+        holding = self._holdings.get(symbol)
+        if holding is None or not holding.size:
+            return None
+        self._clock_ms = max(self._clock_ms, now_ms)
+        for order in list(self._orders.values()):
+            if order.venue is Venue.FUTURES and order.symbol == symbol:
+                self.close(replace(order, status="cancelled"), "liquidation", "canceled")
+        tick = self._instruments[symbol].tick_size
+        price = liquidation_fill_price(symbol, self._holdings, self._marks, self.collateral, tick)
+        side = OrderSide.SELL if holding.size > 0 else OrderSide.BUY
+        fill = Fill(
+            Venue.FUTURES, self.new_id(), self.new_id(), symbol, side, price, abs(holding.size),
+            now_ms, Decimal(0), MARGIN_CURRENCY, Liquidity.OTHER,
+        )  # fmt: skip
+        self._fills[Venue.FUTURES].append(fill)
+        self._fill_orders[fill.fill_id] = (Decimal(0), "liquidation")
+        self._apply_futures_fill(fill, now_ms, info="futures liquidation")
+        self._emit(AccountEvent("fill", Venue.FUTURES, fill=fill))
+        self._emit_futures_state(fill.fill_id)
+        return fill
+
+    def _apply_futures_fill(self, fill: Fill, now_ms: int, info: str = "futures trade") -> None:
+        holding = self._holdings.setdefault(fill.symbol, Holding(Decimal(0), Decimal(0)))
         old_size, old_entry = holding.size, holding.entry
         delta = fill.qty if fill.side is OrderSide.BUY else -fill.qty
         new_size, new_entry, realized = position_after(old_size, old_entry, delta, fill.price)
@@ -459,7 +453,7 @@ class PracticeAccount:
             del self._holdings[fill.symbol]
         self._log.append(
             FuturesLogEntry(
-                len(self._log) + 1, now_ms, fill.symbol, "futures trade", old_size, new_size,
+                len(self._log) + 1, now_ms, fill.symbol, info, old_size, new_size,
                 old_entry, new_entry, fill.price, self._marks.get(fill.symbol, fill.price),
                 realized, fee, fill.fill_id,
             )

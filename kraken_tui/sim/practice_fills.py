@@ -2,14 +2,16 @@
 
 Kept apart from :mod:`kraken_tui.sim.practice` so that module stays small: one
 pure function that turns (position, fill) into (new position, realised PnL),
-with Kraken's averaging rules for linear contracts, plus the liquidation formula
-and the resting orders' priority.
+with Kraken's averaging rules for linear contracts, plus the liquidation formula,
+the resting orders' priority and what working spot orders hold back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from kraken_tui.model import Instrument, Venue
 from kraken_tui.model.account import Order, OrderSide
 
 
@@ -53,3 +55,20 @@ def position_after(
     else:
         new_entry = price
     return new_size, new_entry, realized
+
+
+def spot_reserved(
+    orders: Iterable[Order], instruments: Mapping[str, Instrument], asset: str
+) -> Decimal:
+    """How much of ``asset`` the working spot orders hold back (buys: quote at their
+    limit price; sells: base). Stops without a limit price reserve nothing."""
+    reserved = Decimal(0)
+    for order in orders:
+        if order.venue is not Venue.SPOT or order.limit_price is None:
+            continue
+        inst = instruments[order.symbol]
+        if order.side is OrderSide.BUY and inst.quote == asset:
+            reserved += order.remaining * order.limit_price
+        elif order.side is OrderSide.SELL and inst.base == asset:
+            reserved += order.remaining
+    return reserved

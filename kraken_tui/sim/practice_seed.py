@@ -130,3 +130,21 @@ class FuturesLogEntry:
     fee: Decimal
     fill_id: str
     collateral: str = "USD"
+
+
+def seed_log(fills: list[Fill]) -> list[FuturesLogEntry]:
+    """The account-log lines of the seeded futures fills (each opened its position
+    from flat, so ``new_balance``/``new_entry`` are the starting position)."""
+    out: list[FuturesLogEntry] = []
+    for fill in fills:
+        if fill.venue is not Venue.FUTURES:
+            continue
+        size = fill.qty if fill.side is BUY else -fill.qty
+        out.append(
+            FuturesLogEntry(
+                len(out) + 1, fill.time_ms, fill.symbol, "futures trade", Decimal(0), size,
+                Decimal(0), fill.price, fill.price, fill.price, Decimal(0),
+                fill.fee or Decimal(0), fill.fill_id,
+            )
+        )  # fmt: skip
+    return out

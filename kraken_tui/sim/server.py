@@ -30,7 +30,7 @@ from aiohttp import WSMsgType, web
 
 from kraken_tui.endpoints import Endpoints
 from kraken_tui.model import Instrument, Venue
-from kraken_tui.model.scaled import from_scaled
+from kraken_tui.model.scaled import from_scaled, to_scaled
 from kraken_tui.model.secret import Credentials, Secret
 from kraken_tui.sim import rest
 from kraken_tui.sim.catalog import Catalog
@@ -135,8 +135,8 @@ class ExchangeServer:
             _now_ms(),
             seed=seed,
         )
-        # Order entry for both venues; it reads the master books and never changes them.
-        self.order_desk = OrderDesk(self.account, self.book_levels)
+        # Order entry for both venues; its taker fills shrink the master books.
+        self.order_desk = OrderDesk(self.account, self.book_levels, self.take_liquidity)
         self.sendorder_faults = SendOrderFaults()
         self.futures_desk = FuturesPrivateDesk(
             self.account,
@@ -361,6 +361,24 @@ class ExchangeServer:
                 trade.time_ms,
             )
 
+    def take_liquidity(
+        self, symbol: str, is_bid: bool, price: Decimal, qty: Decimal, now_ms: int
+    ) -> None:
+        """A practice taker fill took ``qty`` at ``price`` from the bid (``is_bid``) or
+        ask side: shrink that master-book level and fan the change and the printed trade
+        out as :meth:`step_market` does (the account is not told: the fill is its own)."""
+        market = self.markets[symbol]
+        futures = self.futures_feeds.get(symbol)
+        if futures is not None:
+            futures.begin_step(now_ms)
+        scaled = (to_scaled(price, market.pp), to_scaled(qty, market.qp))
+        _, trades = market.take(is_bid, *scaled, now_ms)
+        spot = self.spot_feeds.get(symbol)
+        if spot is not None:
+            spot.after_step(trades, now_ms)
+        if futures is not None:
+            futures.after_step(trades)
+
     def update_marks(self, now_ms: int) -> None:
         """Give the account each product's ticker mark and the funding accrued since the
         last call (at the ticker's hourly rate), then let private feeds follow."""
@@ -369,7 +387,7 @@ class ExchangeServer:
         for product, feed in self.futures_feeds.items():
             ticker = feed.ticker(now_ms)
             if ticker.mark is not None:
-                self.account.set_mark(product, ticker.mark)
+                self.account.set_mark(product, ticker.mark, now_ms)
             if ticker.funding_rate and elapsed_ms > 0:
                 self.account.accrue_funding(
                     product, ticker.funding_rate * Decimal(elapsed_ms) / FUNDING_PERIOD_MS

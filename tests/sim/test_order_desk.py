@@ -214,12 +214,21 @@ def test_stop_and_take_profit_rest_until_triggered() -> None:
     account.on_trade("PF_XBTUSD", D(94900), D(1), NOW + 3)
     assert account.order(stop.order.order_id) is None
     fills = [e.fill for e in events if e.kind == "fill" and e.fill is not None]
-    # the 94900 print also fills the seeded buy 0.02 @ 97000 (maker, limits before stops)
-    assert [(f.price, f.qty) for f in fills] == [
-        (D(105500), D("0.01")),
-        (D(97000), D("0.02")),
-        (D(94900), D("0.01")),
+    # Without a limit price a triggered stop is a market order against the (fixed)
+    # book: both sells take the best bid, 99990. The 94900 print also fills the
+    # seeded buy 0.02 @ 97000 first (maker, limits before stops).
+    assert [(f.price, f.qty, f.liquidity) for f in fills] == [
+        (D(99990), D("0.01"), Liquidity.TAKER),
+        (D(97000), D("0.02"), Liquidity.MAKER),
+        (D(99990), D("0.01"), Liquidity.TAKER),
     ]
+    # Futures: each stop is removed as triggered, then its market order fills in full.
+    closes = [e.reason for e in events if e.kind == "order_closed"]
+    assert closes == [
+        "stop_order_triggered", "full_fill",  # the take-profit
+        "full_fill",  # the seeded buy
+        "stop_order_triggered", "full_fill",  # the stop
+    ]  # fmt: skip
 
 
 def test_amend_keeps_id_and_fills_when_it_crosses() -> None:

@@ -179,14 +179,30 @@ async def test_exchange_refusals(
     assert "refused" not in {o.cl_ord_id for o in exchange.account.open_orders(Venue.SPOT)}
 
 
-async def test_exchange_post_only_that_would_take_is_refused(exchange: ExchangeServer) -> None:
+async def test_exchange_post_only_that_would_take_is_accepted_then_canceled(
+    exchange: ExchangeServer,
+) -> None:
+    # Kraken's add_order docs: post_only "Cancels the order if it will take liquidity
+    # on arrival" -- an ack, then executions canceled with reason "Post only order".
     client, token = await exchange_client(exchange)
     best_ask = exchange.book_levels("BTC/USD")[1][0][0]
     params = {**far_buy(exchange, token), "limit_price": float(on_tick(best_ask * D("1.05"))),
               "post_only": True}  # fmt: skip
     ack = await call(client, "add_order", params)
+    assert ack["success"] is True
+    order_id = ack["result"]["order_id"]
+    reports = await client.collect(about(order_id), 3)
     await client.close()
-    assert (ack["success"], ack["error"]) == (False, "EOrder:Post only order")
+    (p,), (n,), (c,) = (r["data"] for r in reports)
+    assert (p["exec_type"], p["post_only"], n["exec_type"]) == ("pending_new", True, "new")
+    assert (c["exec_type"], c["order_status"], c["reason"]) == (
+        "canceled",
+        "canceled",
+        "Post only order",
+    )
+    assert D(c["cum_qty"]) == 0
+    assert order_id not in [o.order_id for o in exchange.account.open_orders(Venue.SPOT)]
+    assert not [f for f in exchange.account.fills(Venue.SPOT) if f.order_id == order_id]
 
 
 async def test_trading_on_the_public_port_is_refused(exchange: ExchangeServer) -> None:
