@@ -78,7 +78,8 @@ async def test_upstream_trades_and_tickers_arrive_downstream() -> None:
             tape = down.store.trades.get((Venue.SPOT, "BTC/USD"))
             ticker = down.store.tickers.get((Venue.SPOT, "BTC/USD"))
             return (
-                bool(tape)
+                tape is not None
+                and len(tape) > 0
                 and tape[-1].price == last_price
                 and ticker is not None
                 and ticker.last == btc.stats.last
