@@ -97,8 +97,8 @@ def test_no_liquidation_above_the_price_then_closed_at_the_mark_below_it() -> No
     entry_log = account.log_entry(fill.fill_id)
     assert entry_log is not None and entry_log.info == "futures liquidation"
     assert entry_log.realized_pnl == size * (mark - entry)
-    assert (entry_log.old_balance, entry_log.new_balance) == (size, 0)
-    assert account.fill_order(fill.fill_id) == (0, "liquidation")
+    assert (entry_log.old_balance, entry_log.new_balance) == (size, D(0))
+    assert account.fill_order(fill.fill_id) == (D(0), "liquidation")
     # Order of events: cancels, fill, then balance / positions / margin.
     kinds = [e.kind for e in events]
     assert kinds == ["order_closed", "order_closed", "fill", "balance", "positions", "margin"]
