@@ -5,11 +5,21 @@ It is never resent. :meth:`OrderReconciler.unknown` puts a placeholder order
 (id ``?<cl_ord_id>``, status ``UNKNOWN``) in the account store so the panes show
 it, then asks the exchange what became of it:
 
-* futures: the private feed (an order or fill with the client id) and REST
+* futures: the private feed (an order or fill with the client id), then REST
+  ``orders/status`` (open orders and those finished in the last 5 seconds:
+  working → "placed", ``FULLY_EXECUTED`` → "filled", ``CANCELLED`` → "cancelled"
+  with Kraken's reason, ``REJECTED`` → "not placed" with the reason), then REST
   ``openorders``; found → the real order replaces the placeholder ("placed");
-  a fill → "filled"; absent from three answers in a row → removed, "not placed";
-* spot: the ``executions`` feed only (an order or fill with the client id),
+  absent from three ``openorders`` answers in a row → removed, "not placed";
+* spot: the ``executions`` feed (an order or fill with the client id) and REST
+  ``OpenOrders`` / ``ClosedOrders`` filtered by ``cl_ord_id``: open → the real
+  order replaces the placeholder; closed → removed with what happened (filled, or
+  cancelled / expired with Kraken's reason; fills still arrive on ``executions``);
+  absent from both in three rounds in a row → removed, "not placed". Without a
+  REST client, or once REST fails (network, refused), the feed alone is watched
   until a timeout, after which the placeholder says "check the exchange".
+
+Every lookup is a read; nothing here ever places an order.
 """
 
 from __future__ import annotations
@@ -20,12 +30,18 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from decimal import Decimal
 
 from kraken_tui.feeds.account_store import AccountStore
 from kraken_tui.feeds.order_gateway import Ticket
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Order
+from kraken_tui.model.secret import CredentialError
+from kraken_tui.venues.kraken_futures import order_status as fst
 from kraken_tui.venues.kraken_futures.trading import FuturesTradingClient, OpenOrders
+from kraken_tui.venues.kraken_futures.trading_status import update_reason_message
+from kraken_tui.venues.kraken_spot.orders_rest import SpotOrdersClient, SpotRestOrder
+from kraken_tui.venues.kraken_spot.private_rest import SpotRestError, SpotTransientError
 
 log = logging.getLogger("kraken_tui.trading")
 
@@ -34,8 +50,9 @@ UNKNOWN = "UNKNOWN"
 UNKNOWN_CHECK = "UNKNOWN: check the exchange"
 PLACEHOLDER_PREFIX = "?"
 ABSENT_VERDICT = 3
-"""Futures: answers from ``openorders`` without the order (and no fill on the feed)
-before it counts as not placed; a fill can reach the feed a moment after the answer."""
+"""Answers without the order (futures ``openorders``; spot ``OpenOrders`` and
+``ClosedOrders``), and no fill on the feed, before it counts as not placed: a request
+can still be in flight, and a fill can reach the feed a moment after the answer."""
 
 
 def placeholder_id(cl_ord_id: str) -> str:
@@ -58,6 +75,7 @@ class OrderReconciler:
         account: AccountStore,
         futures: FuturesTradingClient | None,
         *,
+        spot: SpotOrdersClient | None = None,
         delay: float = 0.5,
         attempts: int = 8,
         spot_timeout: float = 15.0,
@@ -66,6 +84,8 @@ class OrderReconciler:
     ) -> None:
         self.account = account
         self.futures = futures
+        self.spot = spot
+        """Spot REST lookups; None leaves spot to the ``executions`` feed alone."""
         self.delay = delay
         self.attempts = attempts
         self.spot_timeout = spot_timeout
@@ -145,7 +165,7 @@ class OrderReconciler:
         absent = 0
         for attempt in range(self.attempts):
             await asyncio.sleep(self.delay * (1 + attempt // 2))
-            if self._known(venue, cid):
+            if self._known(venue, cid) or await self._futures_status(ticket, client):
                 return
             listed = await client.open_orders()
             if not isinstance(listed, OpenOrders):
@@ -163,13 +183,75 @@ class OrderReconciler:
                 return
         self._leave_unknown(ticket)
 
+    async def _futures_status(self, ticket: Ticket, client: FuturesTradingClient) -> bool:
+        """Settle from ``orders/status``; True when settled. Absence proves nothing
+        (finished orders leave that list after 5 seconds)."""
+        venue, cid = Venue.FUTURES, ticket.cl_ord_id
+        answer = await client.order_status([cid])
+        found = answer.by_client_id(cid) if isinstance(answer, fst.OrderStatuses) else None
+        if found is None:
+            return False
+        why = update_reason_message(found.update_reason or found.error)
+        order = found.order
+        label = f"order {short_id(cid)}"
+        if found.status in fst.OPEN_STATUSES and order is not None:
+            self.account.upsert_order(order)
+            self._settle(venue, cid, f"{label}: placed")
+        elif found.status == fst.FILLED_STATUS:
+            self._settle(venue, cid, f"{label}: filled")
+        elif found.status == fst.CANCELLED_STATUS:
+            filled = order.filled if order is not None else 0
+            done = _done_words(filled, order.qty if order is not None else None, "cancelled")
+            self._settle(venue, cid, f"{label}: {done}" + (f" ({why})" if why else ""))
+        elif found.status in fst.REFUSED_STATUSES:
+            self._settle(venue, cid, f"{label}: not placed" + (f" ({why})" if why else ""))
+        else:
+            return False  # a status word we do not know: keep asking
+        return True
+
     async def _spot(self, ticket: Ticket) -> None:
         deadline = self._clock() + self.spot_timeout
+        if self.spot is not None and await self._spot_rest(ticket, self.spot):
+            return
         while self._clock() < deadline:
             await asyncio.sleep(self.delay / 5)
             if self._known(ticket.venue, ticket.cl_ord_id):
                 return
         self._leave_unknown(ticket)
+
+    async def _spot_rest(self, ticket: Ticket, client: SpotOrdersClient) -> bool:
+        """Ask ``OpenOrders`` then ``ClosedOrders`` by client id; True when settled,
+        False when REST could not answer (the feed is then watched alone)."""
+        venue, cid = Venue.SPOT, ticket.cl_ord_id
+        absent = 0
+        for attempt in range(self.attempts):
+            await asyncio.sleep(self.delay * (1 + attempt // 2))
+            if self._known(venue, cid):
+                return True
+            try:
+                working = (await client.open_orders(cid)).by_client_id(cid)
+                closed = None
+                if working is None:
+                    closed = (await client.closed_orders(cid)).by_client_id(cid)
+            except (SpotRestError, SpotTransientError, CredentialError) as exc:
+                log.warning("order %s: spot order lookup failed (%s)", short_id(cid), exc)
+                return False
+            if working is not None:
+                self.account.upsert_order(working.to_order(ticket.symbol))
+                self._settle(venue, cid, f"order {short_id(cid)}: placed")
+                return True
+            if closed is not None:
+                self._settle(venue, cid, f"order {short_id(cid)}: {_closed_words(closed)}")
+                return True
+            absent += 1
+            if self._known(venue, cid):
+                return True
+            if absent >= ABSENT_VERDICT:
+                self._settle(
+                    venue, cid, f"order {short_id(cid)}: not placed (neither open nor closed)"
+                )
+                return True
+        return False
 
     def _spawn(self, work: Awaitable[None]) -> None:
         async def guarded() -> None:
@@ -183,3 +265,20 @@ class OrderReconciler:
         task = asyncio.get_running_loop().create_task(guarded(), name="trading:reconcile")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _done_words(filled: Decimal | int, qty: Decimal | None, ending: str) -> str:
+    """``cancelled, nothing traded`` or ``partly filled (f of q), rest cancelled``."""
+    if not filled:
+        return f"{ending}, nothing traded"
+    of = f" of {format(qty, 'f')}" if qty is not None else ""
+    return f"partly filled ({format(Decimal(filled), 'f')}{of}), rest {ending}"
+
+
+def _closed_words(order: SpotRestOrder) -> str:
+    """What a spot ``ClosedOrders`` entry says happened, in plain words."""
+    if order.fully_filled:
+        return "filled"
+    ending = "expired" if order.status == "expired" else "cancelled"
+    words = _done_words(order.filled, order.qty, ending)
+    return words + (f" ({order.reason})" if order.reason else "")

@@ -8,9 +8,11 @@ WS v2 trading socket (:class:`SpotTradingChannel`). Rules that hold everywhere:
   Only a :class:`NotSent` outcome (provably never left) lets the user try again.
 * **Ambiguous is shown, then reconciled.** A timeout, 5xx or dropped socket puts
   an ``UNKNOWN`` order (id ``?<cl_ord_id>``) in the account store, then the
-  exchange is asked: futures by ``openorders`` (and the fills feed), spot by the
-  ``executions`` feed; the placeholder is replaced by the real order, or removed
-  with a notice ("not placed", "filled"), or left saying "check the exchange".
+  exchange is asked (:mod:`~kraken_tui.feeds.reconcile`): futures by ``orders/status``
+  and ``openorders`` (and the fills feed), spot by REST ``OpenOrders`` /
+  ``ClosedOrders`` (and the ``executions`` feed); the placeholder is replaced by
+  the real order, or removed with a notice ("not placed", "filled", "cancelled"),
+  or left saying "check the exchange".
 * **Dead-man's switch.** While a venue has working orders, its cancel-all-after
   switch is re-armed every ``dead_man_refresh`` seconds with ``dead_man_timeout``;
   when none work it is disarmed once; ``shutdown`` disarms both venues.
@@ -48,6 +50,7 @@ from kraken_tui.model.account import Order
 from kraken_tui.model.secret import Credentials, Secret
 from kraken_tui.venues.kraken_futures.trading import FuturesTradingClient
 from kraken_tui.venues.kraken_spot import trading as spot
+from kraken_tui.venues.kraken_spot.orders_rest import SpotOrdersClient
 from kraken_tui.venues.outcomes import Accepted, Ambiguous, NotSent, Outcome, Rejected
 from kraken_tui.venues.signing import NonceSource
 
@@ -122,9 +125,19 @@ class LiveOrderGateway:
             poll_interval=poll_interval,
             clock=clock,
         )
+        spot_orders = None
+        if self.spot is not None:
+            # Same key, same nonce sequence as the trading socket's token requests.
+            spot_orders = SpotOrdersClient(
+                endpoints.rest,
+                credentials[Venue.SPOT],
+                self.spot.nonces,
+                timeout=request_timeout,
+            )
         self.reconciler = OrderReconciler(
             store.account,
             self.futures,
+            spot=spot_orders,
             delay=reconcile_delay,
             attempts=reconcile_attempts,
             spot_timeout=spot_reconcile_timeout,

@@ -15,15 +15,18 @@ from kraken_tui.endpoints import from_exchange_url
 from kraken_tui.feeds.account_store import AuthState
 from kraken_tui.feeds.dead_man import DeadManSwitch
 from kraken_tui.feeds.order_gateway import Ticket, TicketKind
-from kraken_tui.feeds.reconcile import UNKNOWN, UNKNOWN_CHECK, placeholder_id
+from kraken_tui.feeds.reconcile import UNKNOWN, UNKNOWN_CHECK, OrderReconciler, placeholder_id
 from kraken_tui.feeds.spot_trading_channel import SpotTradingChannel
 from kraken_tui.feeds.stores import MarketStore
 from kraken_tui.feeds.trading import LiveOrderGateway
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Order, OrderSide
 from kraken_tui.model.secret import Credentials, Secret
+from kraken_tui.venues.kraken_futures.order_status import OrderStatus, OrderStatuses
 from kraken_tui.venues.kraken_futures.trading import OpenOrders
 from kraken_tui.venues.kraken_spot import trading as spot
+from kraken_tui.venues.kraken_spot.orders_rest import SpotRestOrder, SpotRestOrders
+from kraken_tui.venues.kraken_spot.private_rest import SpotTransientError
 from kraken_tui.venues.outcomes import Accepted, Ambiguous, NotSent, Outcome, Rejected
 from tests.helpers import wait_for
 
@@ -35,9 +38,12 @@ PRICE = Decimal("60000")
 class FakeFutures:
     """Stands in for FuturesTradingClient: records calls, answers from a script."""
 
-    def __init__(self, *send: Outcome, listed: list[Any] | None = None) -> None:
+    def __init__(
+        self, *send: Outcome, listed: list[Any] | None = None, statuses: list[Any] | None = None
+    ) -> None:
         self.send_script = list(send)
         self.listed = list(listed or [])
+        self.statuses = list(statuses or [])
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
     async def send_order(self, **kw: Any) -> Outcome:
@@ -47,6 +53,10 @@ class FakeFutures:
     async def open_orders(self) -> Any:
         self.calls.append(("open_orders", {}))
         return self.listed.pop(0) if self.listed else Ambiguous("no answer")
+
+    async def order_status(self, cli_ord_ids: list[str]) -> Any:
+        self.calls.append(("order_status", {"cli_ord_ids": list(cli_ord_ids)}))
+        return self.statuses.pop(0) if self.statuses else Ambiguous("no answer")
 
     async def cancel_order(self, **kw: Any) -> Outcome:
         self.calls.append(("cancel_order", kw))
@@ -351,3 +361,152 @@ async def test_the_futures_client_is_closed_when_run_ends_without_a_shutdown() -
     with pytest.raises(asyncio.CancelledError):
         await task
     assert fake.closed == 1
+
+
+# ------------------------------------------------- reconciliation verdicts
+
+
+def status_of(sent: Ticket, status: str, reason: str = "", filled: str = "0") -> OrderStatuses:
+    order = Order(
+        Venue.FUTURES, "o-9", sent.symbol, sent.side, "limit", sent.qty,
+        filled=Decimal(filled), limit_price=sent.limit_price, cl_ord_id=sent.cl_ord_id,
+    )  # fmt: skip
+    return OrderStatuses((OrderStatus(status, reason, order=order),))
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "filled", "notice"),
+    [
+        ("CANCELLED", "CANCELLED_BY_USER", "0", "cancelled, nothing traded (cancelled by you)"),
+        ("CANCELLED", "DEAD_MAN_SWITCH", "0.004", "partly filled (0.004 of 0.01), rest cancelled"),
+        ("REJECTED", "IOC_WOULD_NOT_EXECUTE_REASON", "0", "not placed (immediate-or-cancel"),
+        ("FULLY_EXECUTED", "FULL_FILL", "0.01", "filled"),
+    ],
+)
+async def test_futures_order_status_settles_finished_orders_without_openorders(
+    status: str, reason: str, filled: str, notice: str
+) -> None:
+    sent = ticket()
+    fake = FakeFutures(Ambiguous("HTTP 500"), statuses=[status_of(sent, status, reason, filled)])
+    gateway = gateway_with(fake)
+    await gateway.place(sent)
+    account = gateway.store.account
+    await wait_for(lambda: account.order(Venue.FUTURES, placeholder_id(sent.cl_ord_id)) is None)
+    assert account.notices[0].startswith(f"order {sent.cl_ord_id[:8]}: {notice}")
+    assert [name for name, _ in fake.calls] == ["send_order", "order_status"]
+    assert fake.calls[1][1] == {"cli_ord_ids": [sent.cl_ord_id]}
+    assert account.orders == {}
+
+
+async def test_futures_order_status_entered_book_puts_the_real_order_in_place() -> None:
+    sent = ticket()
+    fake = FakeFutures(Ambiguous("HTTP 500"), statuses=[status_of(sent, "ENTERED_BOOK")])
+    gateway = gateway_with(fake)
+    await gateway.place(sent)
+    account = gateway.store.account
+    await wait_for(lambda: account.order(Venue.FUTURES, "o-9") is not None)
+    assert account.order(Venue.FUTURES, placeholder_id(sent.cl_ord_id)) is None
+    assert account.notices == [f"order {sent.cl_ord_id[:8]}: placed"]
+
+
+class FakeSpotOrders:
+    """Stands in for SpotOrdersClient: answers OpenOrders / ClosedOrders from scripts."""
+
+    def __init__(self, opened: list[Any] | None = None, closed: list[Any] | None = None) -> None:
+        self.opened = list(opened or [])
+        self.closed = list(closed or [])
+        self.calls: list[str] = []
+
+    async def _next(self, script: list[Any]) -> SpotRestOrders:
+        answer = script.pop(0) if script else SpotRestOrders(())
+        if isinstance(answer, Exception):
+            raise answer
+        assert isinstance(answer, SpotRestOrders)
+        return answer
+
+    async def open_orders(self, cl_ord_id: str) -> SpotRestOrders:
+        self.calls.append(f"open:{cl_ord_id[:8]}")
+        return await self._next(self.opened)
+
+    async def closed_orders(self, cl_ord_id: str) -> SpotRestOrders:
+        self.calls.append(f"closed:{cl_ord_id[:8]}")
+        return await self._next(self.closed)
+
+
+def spot_ticket() -> Ticket:
+    return Ticket(
+        Venue.SPOT, "BTC/USD", OrderSide.BUY, TicketKind.IOC, Decimal("0.01"), limit_price=PRICE
+    )
+
+
+def rest_order(sent: Ticket, status: str, filled: str = "0", reason: str = "") -> SpotRestOrders:
+    entry = SpotRestOrder(
+        "OABCDE-12345-FGHIJK", status, sent.side, "limit", sent.qty, Decimal(filled),
+        pair="XBTUSD", price=sent.limit_price, cl_ord_id=sent.cl_ord_id, reason=reason,
+    )  # fmt: skip
+    return SpotRestOrders((entry,))
+
+
+async def settle_spot(fake: FakeSpotOrders, sent: Ticket) -> MarketStore:
+    store = MarketStore()
+    reconciler = OrderReconciler(
+        store.account, None, spot=fake,  # type: ignore[arg-type]
+        delay=0.01, attempts=6, spot_timeout=0.3,
+    )  # fmt: skip
+    reconciler.unknown(sent, "no answer before the timeout")
+    held = store.account.order(Venue.SPOT, placeholder_id(sent.cl_ord_id))
+    assert held is not None and held.status == UNKNOWN
+    await wait_for(lambda: bool(store.account.notices))
+    await reconciler.close()
+    return store
+
+
+@pytest.mark.parametrize(
+    ("status", "filled", "reason", "notice"),
+    [
+        ("canceled", "0", "Post only order", "cancelled, nothing traded (Post only order)"),
+        ("canceled", "0.004", "", "partly filled (0.004 of 0.01), rest cancelled"),
+        ("expired", "0", "", "expired, nothing traded"),
+        ("closed", "0.01", "", "filled"),
+    ],
+)
+async def test_spot_closed_order_says_what_happened(
+    status: str, filled: str, reason: str, notice: str
+) -> None:
+    sent = spot_ticket()
+    fake = FakeSpotOrders(closed=[rest_order(sent, status, filled, reason)])
+    store = await settle_spot(fake, sent)
+    assert store.account.notices == [f"order {sent.cl_ord_id[:8]}: {notice}"]
+    assert store.account.orders == {}
+    assert fake.calls == [f"open:{sent.cl_ord_id[:8]}", f"closed:{sent.cl_ord_id[:8]}"]
+
+
+async def test_spot_open_order_replaces_the_placeholder() -> None:
+    sent = spot_ticket()
+    store = await settle_spot(FakeSpotOrders(opened=[rest_order(sent, "open", "0.002")]), sent)
+    [order] = store.account.orders.values()
+    assert (order.order_id, order.symbol, order.filled) == (
+        "OABCDE-12345-FGHIJK",
+        "BTC/USD",
+        Decimal("0.002"),
+    )
+    assert store.account.notices == [f"order {sent.cl_ord_id[:8]}: placed"]
+
+
+async def test_spot_absent_from_both_three_times_is_not_placed() -> None:
+    sent = spot_ticket()
+    fake = FakeSpotOrders()
+    store = await settle_spot(fake, sent)
+    assert store.account.notices == [
+        f"order {sent.cl_ord_id[:8]}: not placed (neither open nor closed)"
+    ]
+    assert len(fake.calls) == 6 and store.account.orders == {}
+
+
+async def test_spot_lookup_failing_falls_back_to_check_the_exchange() -> None:
+    sent = spot_ticket()
+    fake = FakeSpotOrders(opened=[SpotTransientError("OpenOrders failed: timed out")])
+    store = await settle_spot(fake, sent)
+    held = store.account.order(Venue.SPOT, placeholder_id(sent.cl_ord_id))
+    assert held is not None and held.status == UNKNOWN_CHECK
+    assert "check the exchange" in store.account.notices[0]

@@ -25,7 +25,7 @@ Messages and reasons never contain the secret, the Authent signature or the nonc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TypeVar
 
@@ -35,6 +35,11 @@ from kraken_tui.endpoints import is_loopback
 from kraken_tui.model.account import OrderSide
 from kraken_tui.model.secret import Credentials
 from kraken_tui.venues.kraken_futures import trading_wire as wire
+from kraken_tui.venues.kraken_futures.order_status import (
+    OrderStatuses,
+    order_status_request,
+    read_order_status,
+)
 from kraken_tui.venues.kraken_futures.trading_wire import FuturesRequest, NumberIn, OpenOrders
 from kraken_tui.venues.outcomes import (
     Accepted,
@@ -53,6 +58,7 @@ __all__ = [
     "NotSent",
     "OpenOrders",
     "OrderEvent",
+    "OrderStatuses",
     "Outcome",
     "Rejected",
 ]
@@ -181,6 +187,16 @@ class FuturesTradingClient:
     async def open_orders(self) -> OpenOrders | Rejected | Ambiguous | NotSent:
         """``GET openorders``, for reconciliation (safe to repeat)."""
         return await self._call(wire.open_orders_request(), wire.read_open_orders)
+
+    async def order_status(
+        self, cli_ord_ids: Iterable[str]
+    ) -> OrderStatuses | Rejected | Ambiguous | NotSent:
+        """``POST orders/status`` by client ids, for reconciliation (safe to repeat)."""
+        try:
+            request = order_status_request(cli_ord_ids)
+        except ValueError as exc:
+            return NotSent(str(exc))
+        return await self._call(request, read_order_status)
 
     # ------------------------------------------------------------ transport
 

@@ -118,3 +118,31 @@ def cancel_message(status: str) -> str:
 def error_message(code: str) -> str:
     """Plain words for the ``error`` code of a ``{"result": "error"}`` answer."""
     return ERROR_MESSAGES.get(code) or f"refused by the exchange ({code})"
+
+
+UPDATE_REASON_MESSAGES: dict[str, str] = {
+    "NEW_USER_ORDER": "placed",
+    "FULL_FILL": "filled",
+    "PARTIAL_FILL": "partly filled",
+    "CANCELLED_BY_USER": "cancelled by you",
+    "CANCELLED_BY_ADMIN": "cancelled by the exchange",
+    "DEAD_MAN_SWITCH": "cancelled by the dead-man switch",
+    "NOT_ENOUGH_MARGIN": "cancelled: not enough margin",
+    "MARKET_INACTIVE": "cancelled: the market is not open",
+    "CONTRACT_EXPIRED": "cancelled: the contract expired",
+    "EXPIRED": "expired",
+    "LIQUIDATION_ORDER": "cancelled for a liquidation",
+    "POST_WOULD_EXECUTE_REASON": "post-only order would have taken liquidity",
+    "IOC_WOULD_NOT_EXECUTE_REASON": "immediate-or-cancel order found nothing to trade",
+    "WOULD_EXECUTE_SELF_REASON": "it would have traded with one of your own orders",
+    "WOULD_NOT_REDUCE_POSITION": "reduce-only order would not reduce the position",
+    "STOP_ORDER_TRIGGERED": "the stop triggered",
+}
+"""``orders/status`` ``updateReason`` words (UPPER_SNAKE) in plain language."""
+
+
+def update_reason_message(reason: str) -> str:
+    """Plain words for an ``orders/status`` ``updateReason`` ('' stays '')."""
+    if not reason:
+        return ""
+    return UPDATE_REASON_MESSAGES.get(reason) or reason.lower().replace("_", " ")

@@ -1,4 +1,4 @@
-"""Spot REST ``GetWebSocketsToken``: the signed POST that opens the private WebSocket.
+"""Spot REST private calls: the signed POST (:func:`signed_post`) and ``GetWebSocketsToken``.
 
 ``POST {rest}/0/private/GetWebSocketsToken`` with the form body ``nonce=<n>``,
 headers ``API-Key`` and ``API-Sign`` (kraken-protocol §5). The answer
@@ -21,8 +21,10 @@ No message ever contains the secret, the signature or the token.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 
@@ -83,19 +85,26 @@ def classify_errors(errors: list[str]) -> SpotRestError:
     return SpotRestError("; ".join(errors))
 
 
-async def get_websockets_token(
+async def signed_post(
     rest_base: str,
+    path: str,
     credentials: Credentials,
     nonces: NonceSource,
+    params: Sequence[tuple[str, str]] = (),
     *,
     timeout: float = 10.0,  # noqa: ASYNC109 - the request timeout, passed to aiohttp
-) -> WebSocketsToken:
-    """Fetch a fresh WebSocket token; raises the errors of the module docstring."""
-    url = rest_base.rstrip("/") + TOKEN_PATH
+    what: str = "request",
+) -> dict[str, Any]:
+    """One signed ``POST {rest}{path}`` with the form body ``nonce=<n>&params...``.
+
+    Returns Kraken's ``result`` object; raises the errors of the module docstring
+    (``what`` names the request in their messages). Nothing is retried here.
+    """
+    url = rest_base.rstrip("/") + path
     nonce = nonces.next()
-    body = f"nonce={nonce}"
+    body = urlencode((("nonce", nonce), *params))
     try:
-        signature = spot_api_sign(credentials.api_secret, TOKEN_PATH, nonce, body)
+        signature = spot_api_sign(credentials.api_secret, path, nonce, body)
     except (ValueError, UnicodeError):  # binascii.Error is a ValueError
         raise CredentialError("the API secret is not valid base64") from None
     headers = {
@@ -114,9 +123,41 @@ async def get_websockets_token(
             status = response.status
             raw = await response.read()
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-        raise SpotTransientError(f"token request failed: {_describe(exc)}") from None
-    return _parse_token_response(status, raw)
+        raise SpotTransientError(f"{what} failed: {_describe(exc)}") from None
+    return read_result(status, raw, what)
 
+
+def read_result(status: int, raw: bytes, what: str = "request") -> dict[str, Any]:
+    """Kraken's ``result`` object of one answer, or the error it stands for."""
+    try:
+        body: dict[str, Any] | None = load_object(raw)
+    except FrameError:
+        body = None
+    errors = body.get("error") if body is not None else None
+    if isinstance(errors, list) and errors:
+        raise classify_errors([str(e) for e in errors])
+    if status >= 500 or body is None:
+        raise SpotTransientError(f"{what} failed: HTTP {status}, no Kraken answer")
+    if status >= 400:
+        raise SpotRestError(f"HTTP {status}")
+    result = body.get("result")
+    if not isinstance(result, dict):
+        raise SpotTransientError(f"{what} response without a result")
+    return result
+
+
+async def get_websockets_token(
+    rest_base: str,
+    credentials: Credentials,
+    nonces: NonceSource,
+    *,
+    timeout: float = 10.0,  # noqa: ASYNC109 - the request timeout, passed to aiohttp
+) -> WebSocketsToken:
+    """Fetch a fresh WebSocket token; raises the errors of the module docstring."""
+    result = await signed_post(
+        rest_base, TOKEN_PATH, credentials, nonces, timeout=timeout, what="token request"
+    )
+    return _token_from(result)
 
 
 async def fresh_websockets_token(
@@ -136,21 +177,8 @@ async def fresh_websockets_token(
             raise
     return await get_websockets_token(rest_base, credentials, nonces, timeout=timeout)
 
-def _parse_token_response(status: int, raw: bytes) -> WebSocketsToken:
-    try:
-        body: dict[str, Any] | None = load_object(raw)
-    except FrameError:
-        body = None
-    errors = body.get("error") if body is not None else None
-    if isinstance(errors, list) and errors:
-        raise classify_errors([str(e) for e in errors])
-    if status >= 500 or body is None:
-        raise SpotTransientError(f"token request failed: HTTP {status}, no Kraken answer")
-    if status >= 400:
-        raise SpotRestError(f"HTTP {status}")
-    result = body.get("result")
-    if not isinstance(result, dict):
-        raise SpotTransientError("token response without a result")
+
+def _token_from(result: dict[str, Any]) -> WebSocketsToken:
     expires = result.get("expires", 0)
     if type(result.get("token")) is not str or not result["token"]:
         raise SpotTransientError("token response without a token")
