@@ -64,6 +64,9 @@ if TYPE_CHECKING:
 PRIVATE_FEEDS = frozenset(SUBSCRIBE_FEEDS)
 INVALID_KEY = "Invalid API key"
 ORDER_FEEDS = ("open_orders", "open_orders_verbose")
+POST_FAILED = "post_order_failed_because_it_would_filled"
+"""A refused post-only order: only ``open_orders_verbose`` reports it (Kraken: the
+verbose feed "adds extra information about all the post-only orders that failed")."""
 
 PositionRows = list[tuple[Position, PositionExtras]]
 
@@ -364,7 +367,7 @@ class FuturesPrivateSession:
                     self.outbox.put(encode_account_log_entry(row))
         elif event.kind in ("order", "order_closed") and event.order is not None:
             for feed in ORDER_FEEDS:
-                if feed not in subs:
+                if feed not in subs or (feed == "open_orders" and event.reason == POST_FAILED):
                     continue
                 verbose = feed == "open_orders_verbose"
                 if event.kind == "order":

@@ -287,6 +287,9 @@ class OrderDesk:
         takeable = self._takeable(order, opposite, bound) if opposite else Decimal(0)
         if kind == "post" and takeable > 0:
             if futures:
+                # Refused (sendStatus postWouldExecute); open_orders_verbose alone tells
+                # of it, as a removal "rejected (for post-only)" (Kraken's is_cancel doc).
+                account.close(replace(order, status="rejected"), POST_REST_REASON, "rejected")
                 return _rejected("postWouldExecute", order)
             account.add_order(order)  # spot: accepted, then cancelled (module docstring)
             gone = replace(order, status="canceled")

@@ -16,6 +16,7 @@ from kraken_tui.model.account import Liquidity, OrderSide
 from kraken_tui.sim.catalog import Catalog
 from kraken_tui.sim.order_desk import (
     IOC_REST_REASON,
+    POST_REST_REASON,
     BookLevels,
     OrderDesk,
     OrderKind,
@@ -107,7 +108,9 @@ def test_post_only_rejected_when_it_would_take() -> None:
     desk, account, events = _desk()
     result = desk.place(_req(BUY, "post", "0.01", "100010"), NOW)
     assert (result.outcome, result.reason) == ("rejected", "postWouldExecute")
-    assert events == [] and len(account.open_orders(F)) == 3
+    assert len(account.open_orders(F)) == 3
+    # Only the removal open_orders_verbose reports ("rejected (for post-only)").
+    assert _kinds(events) == [f"order_closed:{POST_REST_REASON}"]
     assert desk.place(_req(BUY, "post", "0.01", "100000"), NOW).outcome == "placed"
 
 
