@@ -96,6 +96,8 @@ class Relay:
         self._relayed_once: set[str] = set()
         self._stepper: MarketStepper | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self.dropped: list[str] = []
+        """Listed symbols left out because the upstream sent no book for them at start."""
         self.diffs = 0
         """Upstream book states copied into a master book (tests and diagnostics)."""
 
@@ -118,7 +120,13 @@ class Relay:
         try:
             await self._until(self._instruments_known, deadline, "no instruments")
             self._select()
-            await self._until(self._books_known, deadline, "no order books")
+            try:
+                await self._until(self._books_known, deadline, "no order books")
+            except UpstreamUnavailable:
+                if not self._relayed_once:
+                    raise
+            # One market the upstream will not serve must not keep the others from trading.
+            self._drop_unrelayed()
         except BaseException:
             await self.stop()
             raise
@@ -179,7 +187,29 @@ class Relay:
         return spot_known and self.futures.instruments_loaded
 
     def _books_known(self) -> bool:
-        return all(symbol in self._relayed_once for symbol in self.markets)
+        refused = {sym for (channel, sym) in self.spot.rejected if channel == "book"}
+        refused |= {pid for (feed, pid) in self.futures.rejected if feed == "book"}
+        return all(s in self._relayed_once or s in refused for s in self.markets)
+
+    def _drop_unrelayed(self) -> None:
+        """Stop relaying the markets whose first book never came (refused, or too slow)."""
+        for symbol in [s for s in self.markets if s not in self._relayed_once]:
+            del self.markets[symbol]
+            self.dropped.append(symbol)
+            if symbol in self._symbols[Venue.SPOT]:
+                self._symbols[Venue.SPOT].remove(symbol)
+                self.spot.drop_book(symbol)
+                self.spot.drop_ticker(symbol)
+                self.spot.drop_trades(symbol)
+            else:
+                self._symbols[Venue.FUTURES].remove(symbol)
+                self.futures.drop_book(symbol)
+                self.futures.drop_ticker(symbol)
+                self.futures.drop_trades(symbol)
+        self.catalog = Catalog(
+            spot=tuple(ls for ls in self.catalog.spot if ls.symbol in self.markets),
+            futures=tuple(ls for ls in self.catalog.futures if ls.symbol in self.markets),
+        )
 
     def _select(self) -> None:
         """Relay the wanted listings the upstream lists, with its instrument data."""

@@ -4,7 +4,10 @@ checksums and seqs, and upstream faults heal without showing downstream."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
+from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
@@ -12,7 +15,8 @@ from kraken_tui.book import BookHealth
 from kraken_tui.endpoints import from_exchange_url
 from kraken_tui.model import Venue
 from kraken_tui.model.scaled import from_scaled
-from kraken_tui.sim.relay import UpstreamUnavailable
+from kraken_tui.sim.catalog import FUTURES_LISTINGS, SPOT_LISTINGS, Catalog
+from kraken_tui.sim.relay import Relay, UpstreamUnavailable
 from kraken_tui.sim.relay_exchange import PaperExchange
 from kraken_tui.sim.relay_market import RelayMarket
 from kraken_tui.sim.server import ExchangeServer
@@ -22,10 +26,21 @@ from tests.sim.relay_helpers import (
     SPOT,
     Downstream,
     downstream,
+    frozen_upstream,
     mirrors,
     paper_pair,
     step_upstream,
 )
+
+
+@contextlib.asynccontextmanager
+async def frozen_upstream_started() -> AsyncIterator[ExchangeServer]:
+    upstream = frozen_upstream()
+    await upstream.start()
+    try:
+        yield upstream
+    finally:
+        await upstream.stop()
 
 
 def all_mirrored(down: Downstream, up: ExchangeServer, spot_depth: int) -> bool:
@@ -165,3 +180,26 @@ async def test_an_unreachable_upstream_is_a_plain_error() -> None:
     with pytest.raises(UpstreamUnavailable, match=r"could not reach ws://127\.0\.0\.1:[0-9]+/v2: "):
         await paper.start()
     await paper.stop()
+
+
+async def test_only_listed_symbols_are_relayed_and_a_refused_book_is_left_out() -> None:
+    async with frozen_upstream_started() as up:
+        # Listed in the instrument snapshot, but its book subscription is refused.
+        up._spot_instrument_text()
+        del up.spot_feeds["ETH/USD"], up.markets["ETH/USD"]
+        unlisted = replace(
+            SPOT_LISTINGS[0],
+            instrument=replace(SPOT_LISTINGS[0].instrument, symbol="ZZZ/USD", base="ZZZ"),
+        )
+        wanted = Catalog(spot=(*SPOT_LISTINGS, unlisted), futures=FUTURES_LISTINGS)
+        relay = Relay(up.urls, wanted)
+        await relay.start(timeout=5.0)
+        try:
+            assert "ZZZ/USD" not in relay.markets
+            assert "ETH/USD" not in relay.markets and relay.dropped == ["ETH/USD"]
+            assert "BTC/USD" in relay.markets and "PF_ETHUSD" in relay.markets
+            assert {ls.symbol for ls in relay.catalog.spot} == set(relay.markets) & {
+                ls.symbol for ls in SPOT_LISTINGS
+            }
+        finally:
+            await relay.stop()
