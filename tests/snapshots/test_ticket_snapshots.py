@@ -1,5 +1,7 @@
-"""SVG snapshots of order entry: the ticket, a review with a soft warning, the cancel-all
-question (dark and colour-blind themes), on the seeded StaticSession with a FakeOrderGateway.
+"""SVG snapshots of order entry: the ticket, a review with a soft warning (asked, then
+armed by the first ``y``), a review blocked by a limit from the settings file, the
+cancel-all question (dark and colour-blind themes), the quit question and the LIVE
+confirmation, on the seeded StaticSession with a FakeOrderGateway.
 
 Plain ``def`` tests (``snap_compare`` runs its own loop). The price is made fresh by a
 frozen clock and the client order id is fixed, so every run draws the same screen.
@@ -9,14 +11,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
+from kraken_tui.config import parse_settings
+from kraken_tui.feeds.risk import LimitsFor
 from kraken_tui.feeds.static import FakeOrderGateway, StaticSession
 from kraken_tui.model import Venue
 from kraken_tui.ui.app import KrakenApp
 from kraken_tui.ui.screens.confirm import ConfirmScreen
+from kraken_tui.ui.screens.live_confirm import LiveConfirmScreen
 from kraken_tui.ui.screens.review import ReviewScreen
 from kraken_tui.ui.screens.ticket import TicketScreen
 from kraken_tui.ui.screenshots import freeze_clocks
@@ -28,12 +34,22 @@ FRESH_AT = 1000.0
 CLIENT_ID = "0b5e7c1a-2f4d-4c3e-9a8b-5d6e7f809102"
 
 
-def make_app(theme: str = "kraken-dark") -> KrakenApp:
+def make_app(
+    theme: str = "kraken-dark", *, limits: LimitsFor | None = None, live: bool = False
+) -> KrakenApp:
     session = StaticSession()
-    session.trading = FakeOrderGateway(dead_man={Venue.SPOT: 47.0})
+    gateway = FakeOrderGateway(dead_man={Venue.SPOT: 47.0}, enabled=not live)
+    session.trading = gateway
     for name in ("spot", "futures"):
         session.store.feed(name).last_message_at = FRESH_AT
-    app = KrakenApp(session, start_feeds=False, theme=theme)
+    app = KrakenApp(
+        session,
+        start_feeds=False,
+        theme=theme,
+        env_label="LIVE" if live else "SIM",
+        limits=limits,
+        on_live_confirmed=(lambda: None) if live else None,
+    )
     app.dashboard.order_keys.monotonic = lambda: FRESH_AT + 1
     app.dashboard.order_keys.new_client_id = lambda: CLIENT_ID
     return app
@@ -121,4 +137,52 @@ def test_cancel_all_confirm(snap_compare: SnapCompare) -> None:
 def test_cancel_all_confirm_colour_blind(snap_compare: SnapCompare) -> None:
     assert snap_compare(
         make_app("kraken-cb"), terminal_size=WIDE, run_before=_focus_orders(["down", "down", "X"])
+    )
+
+
+def _armed(app: KrakenApp) -> bool:
+    return isinstance(app.screen, ReviewScreen) and app.screen.armed
+
+
+def test_review_soft_warning_armed(snap_compare: SnapCompare) -> None:
+    """The same soft warning after the first ``y``: one more sends."""
+    assert snap_compare(
+        make_app(),
+        terminal_size=WIDE,
+        run_before=prepare(
+            ["s"], _armed, {"#ticket-size": "0.01", "#ticket-price": "60500"}, ["enter", "y"]
+        ),
+    )
+
+
+def test_review_blocked_by_a_configured_limit(snap_compare: SnapCompare) -> None:
+    """Buy 0.01 BTC/USD against a hard size 0.005 from config.toml: blocked, and says where."""
+    settings = parse_settings('[limits."BTC/USD"]\nhard_size = "0.005"\n', Path("config.toml"))
+    assert snap_compare(
+        make_app(limits=settings.limits_for),
+        terminal_size=WIDE,
+        run_before=prepare(
+            ["b"],
+            lambda a: isinstance(a.screen, ReviewScreen),
+            {"#ticket-size": "0.01"},
+            ["enter"],
+        ),
+    )
+
+
+def test_quit_confirm(snap_compare: SnapCompare) -> None:
+    """q with five orders working: keep them, cancel all, or stay."""
+    assert snap_compare(
+        make_app(),
+        terminal_size=WIDE,
+        run_before=prepare(["q"], lambda a: isinstance(a.screen, ConfirmScreen)),
+    )
+
+
+def test_live_confirm(snap_compare: SnapCompare) -> None:
+    """--env live --trade at start: the warning in the live colour, LIV typed so far."""
+    assert snap_compare(
+        make_app(live=True),
+        terminal_size=WIDE,
+        run_before=prepare(["L", "I", "V"], lambda a: isinstance(a.screen, LiveConfirmScreen)),
     )

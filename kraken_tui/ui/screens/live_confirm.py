@@ -27,10 +27,6 @@ class LiveConfirmScreen(ModalScreen[bool]):
     """Type ``LIVE`` + Enter to enable order entry; anything else stays read-only."""
 
     DEFAULT_CSS = """
-    LiveConfirmScreen {
-        align: center middle;
-        background: $background 60%;
-    }
     #live-box {
         width: 72;
         max-width: 95%;
@@ -68,9 +64,13 @@ class LiveConfirmScreen(ModalScreen[bool]):
         Binding("escape", "stay_read_only", "stay read-only"),
     ]
 
+    def __init__(self) -> None:
+        # The order modals' class: centred over the dashboard, which stays visible.
+        super().__init__(classes="order-modal")
+
     def compose(self) -> ComposeResult:
         with Vertical(id="live-box"):
-            yield Static("⚠  LIVE TRADING  ⚠", id="live-title")
+            yield Static("LIVE TRADING · REAL MONEY", id="live-title")
             yield Static(LIVE_WARNING, id="live-warning")
             yield Static(
                 f"Type {LIVE_WORD} and press Enter to enable order entry. Escape, or any "
