@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from kraken_tui.config import ConfigError, Settings, default_config_path, load_settings
+from kraken_tui.config import (
+    ConfigError,
+    Settings,
+    default_config_path,
+    load_settings,
+    parse_settings,
+)
 from kraken_tui.feeds.risk import Limits
 from kraken_tui.model import Venue
 
@@ -182,3 +188,13 @@ def test_a_secret_at_the_top_level_is_refused_too(tmp_path: Path) -> None:
         message
     )
     assert "kraken-tui keys set" in message and "abc" not in message
+
+
+def test_the_readme_example_is_a_valid_settings_file() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Order limits", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    settings = parse_settings(example, Path("config.toml"))
+    perp = settings.limits_for(Venue.FUTURES, "PF_XBTUSD")
+    assert (perp.soft_size, perp.hard_size, perp.hard_band) == (D("0.5"), D(2), D("0.05"))
+    assert perp.max_price_age == 5.0
