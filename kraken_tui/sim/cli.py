@@ -6,6 +6,10 @@ credentials (``futures_api_key``, ``futures_api_secret``, ``spot_api_key``,
 ``spot_api_secret``) so scripts and other Kraken clients can find it and sign in.
 The credentials are new on every start and unlock only this loopback practice
 account. It binds loopback only unless ``--allow-remote`` is given.
+
+With ``--upstream`` it is the paper exchange: instead of a synthetic market it
+relays the public market data of Kraken (``--upstream kraken``) or of another
+embedded exchange (its ``rest=`` URL), and fills practice orders against it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import asyncio
 import signal
 import sys
 
+from kraken_tui.endpoints import LIVE, Endpoints, from_exchange_url
 from kraken_tui.endpoints import is_loopback_host as is_loopback
 from kraken_tui.model import Venue
 from kraken_tui.sim.scenarios import SCENARIOS
@@ -43,6 +48,13 @@ def add_sim_arguments(parser: argparse.ArgumentParser) -> None:
         "--rate", type=float, default=None, help="book messages per second in total (overrides)"
     )
     parser.add_argument(
+        "--upstream",
+        metavar="URL",
+        help="paper: relay the live market of Kraken (`kraken`) or of another embedded "
+        "exchange (its rest= URL) instead of a synthetic one; practice orders fill "
+        "against it (--seed only seeds the practice account; --scenario/--rate are unused)",
+    )
+    parser.add_argument(
         "--allow-remote",
         action="store_true",
         help="allow binding a non-loopback address (anyone who can reach it can connect)",
@@ -61,25 +73,44 @@ def run_sim(args: argparse.Namespace) -> int:
     if args.rate is not None and args.rate <= 0:
         print("--rate must be positive", file=sys.stderr)
         return 2
+    upstream: Endpoints | None = None
+    if getattr(args, "upstream", None):
+        try:
+            upstream = LIVE if args.upstream == "kraken" else from_exchange_url(args.upstream)
+        except ValueError as exc:
+            print(f"--upstream: {exc} (or `kraken`)", file=sys.stderr)
+            return 2
     try:
-        return asyncio.run(_serve(args))
+        return asyncio.run(_serve(args, upstream))
     except OSError as exc:
         print(f"cannot start the exchange: {exc}", file=sys.stderr)
         return 1
 
 
-async def _serve(args: argparse.Namespace) -> int:
+async def _serve(args: argparse.Namespace, upstream: Endpoints | None) -> int:
     # Imported here so `kraken-tui --help` does not pay for aiohttp.
+    from kraken_tui.sim.relay import UpstreamUnavailable
+    from kraken_tui.sim.relay_exchange import PaperExchange
     from kraken_tui.sim.server import ExchangeServer
 
-    server = ExchangeServer(
-        host=args.host, port=args.port, seed=args.seed, scenario=args.scenario, rate=args.rate
-    )
+    server: ExchangeServer | PaperExchange
+    if upstream is not None:
+        server = PaperExchange(upstream, host=args.host, port=args.port, seed=args.seed)
+    else:
+        server = ExchangeServer(
+            host=args.host, port=args.port, seed=args.seed, scenario=args.scenario, rate=args.rate
+        )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await server.start()
+    try:
+        await server.start()
+    except UpstreamUnavailable as exc:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        print(f"paper needs internet: {exc}; run without --upstream", file=sys.stderr)
+        return 2
     try:
         urls = server.urls
         lines = [
