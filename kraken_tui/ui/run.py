@@ -67,6 +67,8 @@ def run_dashboard(
 
             source = from_exchange_url(upstream) if upstream else LIVE
             exchange = EmbeddedExchange(seed=seed, upstream=source)
+            # The relay waits for the upstream's books before the dashboard can show anything.
+            print(f"kraken-tui: paper: prices from {source.spot_ws} ...", file=sys.stderr)
             try:
                 endpoints = exchange.start()
             except UpstreamUnavailable as exc:
