@@ -6,7 +6,8 @@ about a third of the updates touch both sides; a delete brings its replacement
 level along, so the real count is a little higher; Kraken's own BTC/USD stream in
 shared/vectors averages 1.3 levels per update). Changes are size changes,
 deletes with a replacement level from beyond the depth, inserts that push the
-worst level out, and sweeps of the best level as the price walks). Each update
+worst level out, and sweeps of the best level as the price walks; within a message
+each side's changes come in that order). Each update
 carries the checksum of an independent reference model kept here (sorted lists
 of price ticks and the wire texts, checksum string built from those texts as the
 docs describe), and is serialised as real wire JSON bytes with fixed-precision
@@ -14,8 +15,16 @@ numbers. Only the replay is timed: ``msgspec.json.Decoder(float_hook=str)`` then
 :func:`kraken_tui.book.wire.apply_spot_book_message`, the app's hot path.
 
     python benchmarks/book_throughput.py [--depth 10 1000] [--messages N] [--seconds S] [--quick]
+    python benchmarks/book_throughput.py --peer [--quick]
 
-Exits 1 if any checksum fails to verify.
+``--peer`` (depths 10, 100 and 1000 unless ``--depth`` says otherwise) also
+replays the same frames through python-kraken-sdk's spot order-book client
+(``benchmarks/peer_kraken_sdk.py``; the optional ``bench`` extra) for up to
+``--peer-seconds`` per depth, and prints both rates (CPU time, which stays
+steady when other work shares the cores) and their ratio. Without the extra it
+says so and prints our figures only.
+
+Exits 1 if any checksum fails to verify (ours or the peer's).
 """
 
 from __future__ import annotations
@@ -145,8 +154,10 @@ class StreamGenerator:
         setter = book.set_ask if is_ask else book.set_bid
         sign = 1 if is_ask else -1
         changes: list[tuple[int, str]] = []
-        for _ in range(count):
-            roll = rng.random()
+        # Size changes, then deletes, then inserts: a level an insert pushes out is
+        # never brought back by a later delete of the same message, so truncating
+        # after each level (as some clients do) and after the message agree.
+        for roll in sorted(rng.random() for _ in range(count)):
             if not keys:
                 roll = 0.9
             if roll < 0.45:  # size change, biased to the top of the book
@@ -235,8 +246,11 @@ def replay(frames: list[bytes], depth: int) -> RunResult:
     )
 
 
-def run(depth: int, messages: int, seconds: float | None, seed: int) -> RunResult:
-    frames = generate(depth, messages, seed)
+def run(
+    depth: int, messages: int, seconds: float | None, seed: int, frames: list[bytes] | None = None
+) -> RunResult:
+    if frames is None:
+        frames = generate(depth, messages, seed)
     levels = sum(frame.count(b'"price"') for frame in frames[1:])
     per_update = levels / max(1, len(frames) - 1)
     result = replay(frames, depth)
@@ -260,14 +274,19 @@ def run(depth: int, messages: int, seconds: float | None, seed: int) -> RunResul
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--depth", type=int, nargs="+", default=[10, 1000])
+    parser.add_argument("--depth", type=int, nargs="+", default=None, help="default 10 1000")
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--seconds", type=float, default=None, help="repeat replay at least S s")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="about one second in all")
+    parser.add_argument("--peer", action="store_true", help="compare with python-kraken-sdk")
+    parser.add_argument("--peer-seconds", type=float, default=5.0, help="peer budget per depth")
     args = parser.parse_args(argv)
+    if args.depth is None:
+        args.depth = [10, 100, 1000] if args.peer else [10, 1000]
     if args.quick:
         args.messages = min(args.messages, 20_000)
+        args.peer_seconds = min(args.peer_seconds, 0.3)
     if args.messages < 1 or any(d < 1 for d in args.depth):
         parser.error("--messages and --depth must be positive")
     print(
@@ -275,8 +294,11 @@ def main(argv: list[str] | None = None) -> int:
         f" {'cpu_msg/s':>12} {'levels/update':>13}"
     )
     failed = False
+    ours: dict[int, RunResult] = {}
     for depth in args.depth:
-        r = run(depth, args.messages, args.seconds, args.seed)
+        frames = generate(depth, args.messages, args.seed)
+        r = run(depth, args.messages, args.seconds, args.seed, frames)
+        ours[depth] = r
         print(
             f"{r.depth:>6} {r.messages:>10} {r.seconds:>8.3f} {r.rate:>12,.0f} {r.verified:>10}"
             f" {r.cpu_rate:>12,.0f} {r.levels_per_update:>13.2f}"
@@ -284,7 +306,43 @@ def main(argv: list[str] | None = None) -> int:
         if r.bad or r.verified != r.messages:
             print(f"FAIL depth={depth}: {r.messages - r.verified} checksums not verified")
             failed = True
+    if args.peer:
+        failed = compare_with_peer(args, ours) or failed
     return 1 if failed else 0
+
+
+def compare_with_peer(args: argparse.Namespace, ours: dict[int, RunResult]) -> bool:
+    """Print the peer table; return True if the peer found a checksum mismatch."""
+    from benchmarks import peer_kraken_sdk as peer
+
+    version = peer.peer_version()
+    if version is None:
+        print(
+            "peer: python-kraken-sdk is not installed (pip install -e '.[bench]');"
+            " peer comparison skipped, our figures above"
+        )
+        return False
+    print(
+        f"peer: python-kraken-sdk {version} SpotOrderBookClient, same frames"
+        f" (up to {args.peer_seconds:g} s each); it verifies update checksums only"
+    )
+    print(
+        f"{'depth':>6} {'ours_cpu_msg/s':>15} {'peer_cpu_msg/s':>15} {'ratio':>8}"
+        f" {'peer_messages':>14} {'peer_mismatch':>14}"
+    )
+    failed = False
+    for depth, r in ours.items():
+        frames = generate(depth, args.messages, args.seed)
+        p = peer.replay(frames, depth, PRICE_PRECISION, QTY_PRECISION, args.peer_seconds)
+        ratio = r.cpu_rate / p.cpu_rate if p.cpu_rate else float("inf")
+        print(
+            f"{depth:>6} {r.cpu_rate:>15,.0f} {p.cpu_rate:>15,.0f} {ratio:>7.1f}x"
+            f" {p.messages:>14} {p.mismatches:>14}"
+        )
+        if p.mismatches:
+            print(f"FAIL depth={depth}: the peer found {p.mismatches} checksum mismatches")
+            failed = True
+    return failed
 
 
 if __name__ == "__main__":

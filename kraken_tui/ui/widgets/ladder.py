@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -38,6 +38,9 @@ from kraken_tui.ui.widgets.ladder_layout import (
 )
 from kraken_tui.ui.widgets.pane import Line, PolledPane
 
+if TYPE_CHECKING:
+    from kraken_tui.ui.bench_probe import LadderProbe
+
 CHROME_LINES = 2
 """Title and column header above the body."""
 
@@ -47,6 +50,8 @@ class LadderPane(PolledPane, can_focus=True):
 
     POLL_INTERVAL = 1 / 20
     ROLE_PREFIX = "ladder"
+    probe: ClassVar[LadderProbe | None] = None
+    """Benchmark instrumentation (``ui/bench_probe.py``); None except under benchmarks/e2e.py."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # No tooltip on g/G yet: the help screen test pins their text to "group +"/"group −".
@@ -206,6 +211,8 @@ class LadderPane(PolledPane, can_focus=True):
             self._market = self.market_key
             self.group_index, self.cursor, self._rows_needed, self._decimals = 0, None, 0, 0
         self._frame = self._layout()
+        if self.probe is not None:
+            self.probe.built(self._frame, self.session.store.books.get(self.market_key))
 
     # ---------------------------------------------------------------- layout
     def _tick(self) -> int:
@@ -301,6 +308,8 @@ class LadderPane(PolledPane, can_focus=True):
 
     # -------------------------------------------------------------- drawing
     def render_line(self, y: int) -> Strip:
+        if y == 0 and self.probe is not None:
+            self.probe.shown(self._frame, self)
         width = self.size.width
         base = self.role_style("")
         lines = self.lines()

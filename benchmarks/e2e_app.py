@@ -1,0 +1,187 @@
+"""The real dashboard, headless, as a benchmark child process (started by ``benchmarks/e2e.py``).
+
+It runs ``KrakenApp`` on a ``LiveMarketSession`` against the exchange whose
+endpoints and practice keys arrive as JSON in ``--exchange``, with the ladder on
+the first of ``--symbols``. The session shows one book; so that the market moves
+on all of them, the benchmark also asks the real spot feed for the other
+symbols' books, tickers and trades (``want_book`` and friends, as the session
+itself does). ``kraken_tui/ui/bench_probe.py`` counts and times.
+
+Once every book is SYNCED and ``--warmup`` has passed it measures for
+``--seconds``, pressing ``g``/``G`` (group coarser/finer) every ``--key-every``
+seconds, then prints one JSON line (``"event": "window"``). On SIGUSR1 (sent when
+the exchange has stopped its market) it waits until no more book messages
+arrive, prints a second line (``"event": "report"``) and quits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+READY_TIMEOUT = 30.0
+SETTLE_SECONDS = 0.5
+"""No new book message for this long after the market stopped: everything sent arrived."""
+SETTLE_TIMEOUT = 15.0
+
+
+def emit(record: dict[str, Any]) -> None:
+    # Textual redirects sys.stdout while it runs; the pipe to the parent is __stdout__.
+    out = sys.__stdout__
+    assert out is not None
+    out.write(json.dumps(record) + "\n")
+    out.flush()
+
+
+def memory_kb() -> dict[str, int]:
+    found: dict[str, int] = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            name, _, value = line.partition(":")
+            if name in ("VmRSS", "VmHWM"):
+                found[name] = int(value.split()[0])
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--exchange", required=True, help="JSON line from e2e_exchange.py")
+    parser.add_argument("--symbols", nargs="+", required=True)
+    parser.add_argument("--depth", type=int, default=25)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument("--key-every", type=float, default=0.5)
+    parser.add_argument("--launched-at", type=float, default=None)
+    parser.add_argument("--size", default="140x45")
+    args = parser.parse_args(argv)
+
+    from kraken_tui.endpoints import Endpoints
+    from kraken_tui.feeds.market_session import LiveMarketSession
+    from kraken_tui.feeds.session import Selection
+    from kraken_tui.model import Venue
+    from kraken_tui.model.secret import Credentials, Secret
+    from kraken_tui.ui.app import KrakenApp
+    from kraken_tui.ui.bench_probe import LadderProbe
+    from kraken_tui.ui.widgets.ladder import LadderPane
+
+    exchange = json.loads(args.exchange)
+    endpoints = Endpoints(
+        spot_ws=exchange["spot_ws"],
+        spot_auth_ws=exchange["spot_auth_ws"],
+        futures_ws=exchange["futures_ws"],
+        rest=exchange["rest"],
+        futures_rest=exchange["rest"],
+    )
+    credentials = {
+        Venue(venue): Credentials(key, Secret(secret), source="benchmark")
+        for venue, (key, secret) in exchange["keys"].items()
+    }
+    symbols: list[str] = args.symbols
+    session = LiveMarketSession(
+        endpoints, initial=Selection(Venue.SPOT, symbols[0], args.depth), credentials=credentials
+    )
+    for symbol in symbols[1:]:
+        session.spot.want_book(symbol, args.depth)
+        session.spot.want_ticker(symbol)
+        session.spot.want_trades(symbol)
+    probe = LadderProbe(args.launched_at)
+    probe.install(symbols[0])
+    tasks: list[asyncio.Task[None]] = []
+
+    def books_synced() -> bool:
+        books = [session.store.books.get((Venue.SPOT, s)) for s in symbols]
+        return all(b is not None and b.health.value == "SYNCED" and len(b) for b in books)
+
+    def ingested() -> int:
+        return sum(probe.ingest.messages.values())
+
+    async def measure() -> None:
+        loop = asyncio.get_running_loop()
+        drain = asyncio.Event()
+        loop.add_signal_handler(signal.SIGUSR1, drain.set)
+        give_up = time.monotonic() + READY_TIMEOUT
+        while not (books_synced() and probe.first_synced_at is not None):
+            if time.monotonic() > give_up:
+                emit({"event": "error", "error": "books not SYNCED in time"})
+                app.exit(return_code=1)
+                return
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(args.warmup)
+        ladder = app.dashboard.query_one(LadderPane)
+        cpu0, t0, n0 = time.process_time(), time.monotonic(), ingested()
+        probe.start_window()
+        next_key = t0 + args.key_every
+        presses = 0
+        while (now := time.monotonic()) < t0 + args.seconds:
+            if now >= next_key and not probe.key_pending:
+                next_key = now + args.key_every
+                target = 1 if ladder.group_index == 0 else 0
+                probe.key_pressed(lambda pane, target=target: pane.group_index == target)
+                app.simulate_key("g" if target else "G")
+                presses += 1
+            await asyncio.sleep(0.01)
+        probe.stop_window()
+        cpu1, t1, n1 = time.process_time(), time.monotonic(), ingested()
+        emit(
+            {
+                "event": "window",
+                "seconds": t1 - t0,
+                "cpu_seconds": cpu1 - cpu0,
+                "ingested": n1 - n0,
+                "book_frames": probe.book_frames,
+                "latencies_ms": probe.latencies_ms,
+                "key_presses": presses,
+                "key_latencies_ms": probe.key_latencies_ms,
+                "launch_to_synced": (
+                    probe.first_synced_at - probe.launched_at
+                    if probe.first_synced_at is not None and probe.launched_at is not None
+                    else None
+                ),
+                "memory_kb": memory_kb(),
+            }
+        )
+        await drain.wait()
+        settle_by = time.monotonic() + SETTLE_TIMEOUT
+        last, quiet_since = ingested(), time.monotonic()
+        while time.monotonic() < settle_by:
+            await asyncio.sleep(0.05)
+            count = ingested()
+            if count != last:
+                last, quiet_since = count, time.monotonic()
+            elif time.monotonic() - quiet_since >= SETTLE_SECONDS:
+                break
+        books = {s: session.store.books.get((Venue.SPOT, s)) for s in symbols}
+        emit(
+            {
+                "event": "report",
+                "ingested": dict(probe.ingest.messages),
+                "not_ok": dict(probe.ingest.not_ok),
+                "checksum_bad": sum(b.checksum_bad for b in books.values() if b is not None),
+                "resyncs": sum(b.resyncs for b in books.values() if b is not None),
+                "health": {s: b.health.value if b else None for s, b in books.items()},
+                "memory_kb": memory_kb(),
+            }
+        )
+        app.exit()
+
+    async def on_start() -> None:
+        tasks.append(asyncio.get_running_loop().create_task(measure()))
+
+    app = KrakenApp(session, env_label="SIM", on_start=on_start)
+    width, height = (int(n) for n in args.size.split("x"))
+    app.run(headless=True, size=(width, height))
+    probe.uninstall()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
