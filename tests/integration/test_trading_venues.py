@@ -240,9 +240,12 @@ async def test_spot_order_placed_amended_and_cancelled_with_the_encoders(
             ),
             3,
         )
-        refused = post.outcome()
-        assert isinstance(refused, Rejected), refused
-        assert refused.message == "post-only order would have taken liquidity, so it was not placed"
+        # Kraken's add_order docs: post_only "Cancels the order if it will take liquidity
+        # on arrival" -- acknowledged, then cancelled (executions: reason Post only order).
+        accepted = post.outcome(cli_ord_id="spot-int-2")
+        assert isinstance(accepted, Accepted), accepted
+        working_ids = {o.cl_ord_id for o in exchange.account.open_orders(Venue.SPOT)}
+        assert "spot-int-2" not in working_ids
 
         cancelled = await spot_ack(
             ws, spot.cancel_order(token.token, order_ids=[placed.order_id], req_id=4), 4
