@@ -24,7 +24,7 @@ from kraken_tui.model.account import OrderSide
 from kraken_tui.model.secret import Credentials, Secret
 from kraken_tui.sim import ExchangeServer
 from kraken_tui.venues.kraken_futures.order_status import OrderStatuses
-from kraken_tui.venues.kraken_futures.trading import FuturesTradingClient, Rejected
+from kraken_tui.venues.kraken_futures.trading import Accepted, FuturesTradingClient, Rejected
 from kraken_tui.venues.kraken_spot.orders_rest import SpotOrdersClient
 from kraken_tui.venues.kraken_spot.private_rest import SpotAuthError
 from tests.helpers import wait_for
@@ -214,7 +214,7 @@ async def test_order_status_lists_a_working_order_and_a_recently_filled_one(
         taken = await client.send_order(
             symbol=FUT, side="buy", order_type="mkt", size=FUT_SIZE, cli_ord_id="take-1"
         )
-        assert resting.status == "placed" and taken.status == "placed"
+        assert isinstance(resting, Accepted) and isinstance(taken, Accepted)
         answer = await client.order_status(["rest-1", "take-1"])
     assert isinstance(answer, OrderStatuses)
     working, filled = answer.by_client_id("rest-1"), answer.by_client_id("take-1")
