@@ -5,6 +5,7 @@ cannot be reached."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -14,6 +15,7 @@ from decimal import Decimal
 from kraken_tui.book import BookHealth
 from kraken_tui.feeds.account_store import AuthState
 from kraken_tui.feeds.market_session import LiveMarketSession
+from kraken_tui.launch import EmbeddedExchange
 from kraken_tui.model import Venue
 from kraken_tui.model.account import OrderSide
 from kraken_tui.model.scaled import from_scaled
@@ -21,7 +23,8 @@ from kraken_tui.ui.app import KrakenApp
 from kraken_tui.ui.widgets.status_bar import StatusBar
 from tests.helpers import wait_for
 from tests.integration.test_trading_app import send_ticket
-from tests.sim.relay_helpers import paper_pair, step_upstream
+from tests.sim.relay_helpers import frozen_upstream_started, paper_pair, step_upstream
+from tests.sim.wsclient import WsClient, is_book
 
 BOOK = (Venue.SPOT, "BTC/USD")
 
@@ -75,6 +78,32 @@ async def test_paper_dashboard_mirrors_upstream_and_fills_a_keyboard_order() -> 
 
             await wait_for(lambda: bool(our_sell()), timeout=10)
             assert our_sell() == [bid_price]
+
+
+async def test_embedded_exchange_with_an_upstream_is_a_paper_exchange() -> None:
+    async with frozen_upstream_started() as up:
+        exchange = EmbeddedExchange(upstream=up.urls)
+        # start() blocks its caller until ready; the upstream must keep serving meanwhile.
+        urls = await asyncio.to_thread(exchange.start)
+        try:
+            assert urls.spot_ws != up.urls.spot_ws
+            assert set(exchange.credentials) == {Venue.SPOT, Venue.FUTURES}
+            client = await WsClient.connect(urls.spot_ws)
+            try:
+                await client.send(
+                    {
+                        "method": "subscribe",
+                        "params": {"channel": "book", "symbol": ["ETH/USD"], "depth": 10},
+                    }
+                )
+                snapshot = await client.recv_until(is_book("ETH/USD"))
+            finally:
+                await client.close()
+            market = up.markets["ETH/USD"]
+            best = snapshot["data"][0]["asks"][0]
+            assert Decimal(str(best["price"])) == from_scaled(market.asks.level(0)[0], market.pp)
+        finally:
+            await asyncio.to_thread(exchange.stop)
 
 
 def _dead_port() -> int:

@@ -68,6 +68,17 @@ def mirrors(down: L2Book, up: ExchangeServer, symbol: str, depth: int | None) ->
 
 
 @contextlib.asynccontextmanager
+async def frozen_upstream_started(seed: int = 5) -> AsyncIterator[ExchangeServer]:
+    """A started :func:`frozen_upstream`, stopped afterwards."""
+    upstream = frozen_upstream(seed)
+    await upstream.start()
+    try:
+        yield upstream
+    finally:
+        await upstream.stop()
+
+
+@contextlib.asynccontextmanager
 async def paper_pair(seed: int = 5) -> AsyncIterator[tuple[ExchangeServer, PaperExchange]]:
     """A frozen upstream and a paper exchange relaying it, both started."""
     upstream = frozen_upstream(seed)

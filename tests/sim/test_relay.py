@@ -4,9 +4,7 @@ checksums and seqs, and upstream faults heal without showing downstream."""
 
 from __future__ import annotations
 
-import contextlib
 import socket
-from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
@@ -26,21 +24,11 @@ from tests.sim.relay_helpers import (
     SPOT,
     Downstream,
     downstream,
-    frozen_upstream,
+    frozen_upstream_started,
     mirrors,
     paper_pair,
     step_upstream,
 )
-
-
-@contextlib.asynccontextmanager
-async def frozen_upstream_started() -> AsyncIterator[ExchangeServer]:
-    upstream = frozen_upstream()
-    await upstream.start()
-    try:
-        yield upstream
-    finally:
-        await upstream.stop()
 
 
 def all_mirrored(down: Downstream, up: ExchangeServer, spot_depth: int) -> bool:
