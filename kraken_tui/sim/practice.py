@@ -24,9 +24,8 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
-from typing import Literal
 
 from kraken_tui.model import Instrument, Venue
 from kraken_tui.model.account import (
@@ -38,6 +37,7 @@ from kraken_tui.model.account import (
     OrderSide,
     Position,
 )
+from kraken_tui.sim.practice_events import AccountEvent, EventKind, Listener
 from kraken_tui.sim.practice_fills import book_priority, position_after, spot_reserved
 from kraken_tui.sim.practice_margin import (
     INITIAL_MARGIN_RATE,
@@ -65,47 +65,16 @@ __all__ = [
     "MAINTENANCE_MARGIN_RATE",
     "MARGIN_CURRENCY",
     "AccountEvent",
+    "EventKind",
     "Listener",
     "PracticeAccount",
 ]
-
-EventKind = Literal["order", "order_closed", "fill", "balance", "positions", "margin"]
 
 FUTURES_MAKER_FEE = Decimal("0.0002")
 FUTURES_TAKER_FEE = Decimal("0.0005")
 SPOT_MAKER_FEE = Decimal("0.0016")
 SPOT_TAKER_FEE = Decimal("0.0026")
 TAKE_PROFIT_TYPES = frozenset({"take_profit", "take-profit", "take-profit-limit"})
-
-
-@dataclass(frozen=True, slots=True)
-class AccountEvent:
-    """One change, in the order it happened.
-
-    - ``order``: ``order`` was placed or changed (partial fill); ``reason`` is the
-      futures reason text (``new_placed_order_by_user``, ``partial_fill``) and
-      ``status`` the spot order status (``new``, ``partially_filled``).
-    - ``order_closed``: ``order`` left the book (``reason`` ``full_fill`` /
-      ``cancelled_by_user``; ``status`` ``filled`` / ``canceled``).
-    - ``fill``: ``fill`` happened (emitted before the order event it causes).
-    - ``balance``: ``balance`` is the new total of one asset; ``amount`` the
-      change, ``ref_id`` the trade/fill id that caused it (spot ledger entries).
-    - ``positions``: futures positions changed (read :meth:`PracticeAccount.positions`).
-    - ``margin``: the flex account summary changed (read :meth:`PracticeAccount.margin`).
-    """
-
-    kind: EventKind
-    venue: Venue
-    order: Order | None = None
-    fill: Fill | None = None
-    balance: Balance | None = None
-    amount: Decimal | None = None
-    ref_id: str = ""
-    reason: str = ""
-    status: str = ""
-
-
-Listener = Callable[[AccountEvent], None]
 
 
 class PracticeAccount:
