@@ -187,6 +187,12 @@ class _Validator:
                 self.problem(here, _unknown(key, [*LIMIT_KEYS, *VENUE_TABLES]))
             elif key in VENUE_TABLES:
                 venues[VENUE_TABLES[key]] = self._table(here, value)
+            elif venue := _misspelt_venue(key):
+                self.problem(
+                    here,
+                    f"unknown venue; did you mean {venue!r}? (an instrument table uses the "
+                    'exact symbol, e.g. [limits."BTC/USD"])',
+                )
             else:
                 instruments[key] = self._table(here, value)
         settings = Settings(path, LimitTable("[limits]", defaults), venues, instruments)
@@ -291,6 +297,12 @@ def _path_of(header: str) -> KeyPath:
 
 def _bare(key: str) -> bool:
     return bool(key) and all(c.isascii() and (c.isalnum() or c in "-_") for c in key)
+
+
+def _misspelt_venue(key: str) -> str | None:
+    """``spto``, ``Futures``: a venue table written wrong, not an instrument symbol."""
+    close = difflib.get_close_matches(key.lower(), list(VENUE_TABLES), n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _looks_secret(key: str) -> bool:

@@ -198,3 +198,17 @@ def test_the_readme_example_is_a_valid_settings_file() -> None:
     perp = settings.limits_for(Venue.FUTURES, "PF_XBTUSD")
     assert (perp.soft_size, perp.hard_size, perp.hard_band) == (D("0.5"), D(2), D("0.05"))
     assert perp.max_price_age == 5.0
+
+
+@pytest.mark.parametrize(("table", "venue"), [("spto", "spot"), ("Futures", "futures")])
+def test_a_misspelt_venue_table_is_not_taken_for_a_symbol(
+    tmp_path: Path, table: str, venue: str
+) -> None:
+    message = error_of(tmp_path, f"[limits.{table}]\nhard_size = 1\n")
+    assert message.endswith(
+        f"line 1: limits.{table}: unknown venue; did you mean {venue!r}? "
+        '(an instrument table uses the exact symbol, e.g. [limits."BTC/USD"])'
+    )
+    # Real symbols are never mistaken for one.
+    for symbol in ("PF_XBTUSD", "PI_XBTUSD", "BTC/USD", "SOL/USD", "FF_XBTUSD_261225"):
+        load_settings(write(tmp_path, f'[limits."{symbol}"]\nhard_size = 1\n'))
