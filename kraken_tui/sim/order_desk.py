@@ -72,9 +72,9 @@ Outcome = Literal[
 BookLevels = list[tuple[Decimal, Decimal]]
 BookReader = Callable[[str], tuple[BookLevels, BookLevels]]
 """symbol -> (bids, asks), each best-first as (price, qty)."""
-LiquidityTaken = Callable[[str, bool, Decimal, Decimal, int], None]
-"""(symbol, is_bid, price, qty, now_ms): a taker fill took ``qty`` resting at ``price``
-on the bid (``is_bid``) or ask side of the book."""
+LiquidityTaken = Callable[[str, bool, BookLevels, int], None]
+"""(symbol, is_bid, levels, now_ms): one taker order took ``levels`` (price, qty), best
+first, resting on the bid (``is_bid``) or ask side of the book."""
 POST_REST_REASON = "post_order_failed_because_it_would_filled"
 """Kraken's open-orders reason for a post-only order that would have taken."""
 
@@ -224,14 +224,21 @@ class OrderDesk:
     def _take(
         self, order_id: str, opposite: BookLevels, bound: Decimal | None, now_ms: int
     ) -> None:
+        """Walk ``opposite`` best-first with the working order ``order_id`` (taker fills
+        up to ``bound``), then tell :attr:`consume` what it took, in one go."""
+        start = self.account.order(order_id)
+        if start is None:
+            return
+        taken: BookLevels = []
         for price, qty in opposite:
             current = self.account.order(order_id)
             if current is None or current.remaining <= 0 or not _within(current.side, price, bound):
-                return
-            taken = self.account.execute(current, price, qty, Liquidity.TAKER, now_ms)
-            if taken > 0 and self.consume is not None:
-                is_bid = current.side is OrderSide.SELL
-                self.consume(current.symbol, is_bid, price, taken, now_ms)
+                break
+            filled = self.account.execute(current, price, qty, Liquidity.TAKER, now_ms)
+            if filled > 0:
+                taken.append((price, filled))
+        if taken and self.consume is not None:
+            self.consume(start.symbol, start.side is OrderSide.SELL, taken, now_ms)
 
     def _outcome(self, order: Order, fills: list[Fill], cancel_rest: bool) -> PlaceResult:
         """Close an IOC/market remainder if asked; describe where ``order`` ended up."""

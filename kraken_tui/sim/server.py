@@ -43,7 +43,7 @@ from kraken_tui.sim.futures_trading_rest import (
     add_trading_routes,
 )
 from kraken_tui.sim.futures_ws import FuturesSession
-from kraken_tui.sim.market import SyntheticMarket
+from kraken_tui.sim.market import SyntheticMarket, TradeEvent
 from kraken_tui.sim.order_desk import BookLevels, OrderDesk
 from kraken_tui.sim.outbox import Outbox, SimStats, StallGate
 from kraken_tui.sim.practice import PracticeAccount
@@ -362,17 +362,20 @@ class ExchangeServer:
             )
 
     def take_liquidity(
-        self, symbol: str, is_bid: bool, price: Decimal, qty: Decimal, now_ms: int
+        self, symbol: str, is_bid: bool, levels: BookLevels, now_ms: int
     ) -> None:
-        """A practice taker fill took ``qty`` at ``price`` from the bid (``is_bid``) or
-        ask side: shrink that master-book level and fan the change and the printed trade
-        out as :meth:`step_market` does (the account is not told: the fill is its own)."""
+        """A practice taker order took ``levels`` (price, qty) from the bid (``is_bid``)
+        or ask side: shrink those master-book levels and fan the changes and the printed
+        trades out as :meth:`step_market` does, as one step (the account is not told:
+        the fills are its own)."""
         market = self.markets[symbol]
         futures = self.futures_feeds.get(symbol)
         if futures is not None:
             futures.begin_step(now_ms)
-        scaled = (to_scaled(price, market.pp), to_scaled(qty, market.qp))
-        _, trades = market.take(is_bid, *scaled, now_ms)
+        trades: list[TradeEvent] = []
+        for price, qty in levels:
+            scaled = (to_scaled(price, market.pp), to_scaled(qty, market.qp))
+            trades += market.take(is_bid, *scaled, now_ms)[1]
         spot = self.spot_feeds.get(symbol)
         if spot is not None:
             spot.after_step(trades, now_ms)

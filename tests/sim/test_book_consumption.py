@@ -61,10 +61,12 @@ class SpotFollower:
         self.client = client
         self.book = SpotBook("BTC/USD", 1, 8, 10)
         self.trades: list[tuple[Decimal, Decimal, str]] = []
+        self.trade_batches: list[int] = []
         self.results: list[ApplyResult] = []
 
     def _take(self, msg: dict[str, Any]) -> None:
         if msg.get("channel") == "trade":
+            self.trade_batches.append(len(msg["data"]))
             self.trades += [(D(str(t["price"])), D(str(t["qty"])), t["side"]) for t in msg["data"]]
         elif msg.get("channel") == "book":
             data = msg["data"][0]
@@ -102,6 +104,7 @@ async def test_spot_market_buy_takes_the_best_ask_off_every_subscribers_book(
     assert [(f.price, f.qty) for f in first.fills] == [(ask0, qty0), (ask1, rest)]
     await sub.until(lambda: sub.best_ask() == (ask1, qty1 - rest) and len(sub.trades) == 2)
     assert sub.trades == [(ask0, qty0, "buy"), (ask1, rest, "buy")]
+    assert sub.trade_batches == [2]  # one taker's trades in one message, as Kraken batches
     assert frozen.book_levels("BTC/USD")[1][0] == (ask1, qty1 - rest)
 
     # The same order again: the liquidity it took is gone, so it fills worse.
