@@ -45,6 +45,7 @@ from kraken_tui.sim.futures_trading_rest import (
 from kraken_tui.sim.futures_ws import FuturesSession
 from kraken_tui.sim.market import SyntheticMarket, TradeEvent
 from kraken_tui.sim.order_desk import BookLevels, OrderDesk
+from kraken_tui.sim.order_lookup import add_order_lookup_routes
 from kraken_tui.sim.outbox import Outbox, SimStats, StallGate
 from kraken_tui.sim.practice import PracticeAccount
 from kraken_tui.sim.practice_keys import issue_practice_keys
@@ -187,6 +188,9 @@ class ExchangeServer:
         )
         # ---- spot private routes/handlers (H4b) ----------------------------
         self.spot_desk.add_rest_routes(main)
+        self.order_lookups = add_order_lookup_routes(
+            main, futures_auth, self.order_desk, self.practice_credentials[Venue.SPOT], self.catalog
+        )
         # ---- end spot private routes ---------------------------------------
         auth = web.Application()
         auth.router.add_get("/v2", self._spot_auth_handler)
