@@ -390,7 +390,9 @@ class OrderDesk:
             if reducible <= 0:
                 return _rejected("wouldNotReducePosition", order)
             new = replace(new, qty=new.filled + min(new.remaining, reducible))
-        crosses = new.stop_price is None and new.limit_price is not None
+        # A triggered spot stop-limit keeps its trigger price but works as a limit order.
+        working = new.stop_price is None or new.order_id in account.triggered
+        crosses = working and new.limit_price is not None
         opposite = self._opposite(new) if crosses else []
         takeable = self._takeable(new, opposite, new.limit_price) if crosses else Decimal(0)
         if takeable > 0 and order.order_id in self._post_only:

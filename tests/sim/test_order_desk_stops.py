@@ -125,3 +125,23 @@ def test_futures_stop_without_limit_is_a_market_order_within_the_price_protectio
     assert account.order(placed.order.order_id) is None
     reasons = [e.reason for e in events if e.kind == "order_closed"]
     assert reasons == ["stop_order_triggered", IOC_REST_REASON]
+
+
+def test_a_triggered_spot_stop_limit_amended_across_the_book_takes_like_a_limit() -> None:
+    desk, account, _ = _desk()
+    request = _req(SELL, "stop", "0.4", "99995.0", stop="99995.0", symbol="BTC/USD")
+    placed = desk.place(request, NOW)
+    assert placed.order is not None
+    order_id = placed.order.order_id
+    # Untriggered, an amend that crosses the book takes nothing: it is still a stop.
+    waiting = desk.amend(Venue.SPOT, order_id=order_id, limit_price=D("99990.0"), now_ms=NOW)
+    assert waiting.outcome == "placed" and not waiting.fills
+    desk.amend(Venue.SPOT, order_id=order_id, limit_price=D("99995.0"), now_ms=NOW)
+    account.on_trade("BTC/USD", D("99995.0"), D(1), NOW + 1)  # triggers; 99990 < limit
+    assert order_id in account.triggered
+    assert all(f.order_id != order_id for f in account.fills(Venue.SPOT))
+    moved = desk.amend(Venue.SPOT, order_id=order_id, limit_price=D("99990.0"), now_ms=NOW + 2)
+    # The fixed book still bids 0.3 at 99990: the working limit takes it, 0.1 rests.
+    assert [(f.price, f.qty) for f in moved.fills] == [(D("99990.0"), D("0.3"))]
+    assert moved.outcome == "partially_filled" and moved.order is not None
+    assert moved.order.remaining == D("0.1")
