@@ -35,9 +35,16 @@ from kraken_tui.feeds.stores import ConnState
 from kraken_tui.model import Ticker, Trade, Venue
 from kraken_tui.model.scaled import PrecisionError, to_scaled
 from kraken_tui.sim.catalog import Catalog, Listing
+from kraken_tui.sim.futures_feed import FuturesProductFeed
 from kraken_tui.sim.market import LevelChange
 from kraken_tui.sim.relay_feeds import RelayStore, UpstreamFuturesFeed, UpstreamSpotFeed
-from kraken_tui.sim.relay_market import RelayedMarkets, RelayMarket, RelaySpotFeed
+from kraken_tui.sim.relay_market import (
+    RelayedMarkets,
+    RelayFeed,
+    RelayFuturesFeed,
+    RelayMarket,
+    RelaySpotFeed,
+)
 from kraken_tui.sim.spot_feed import SpotSymbolFeed
 from kraken_tui.venues.kraken_futures.messages import FuturesBookDelta
 
@@ -45,6 +52,8 @@ SPOT_DEPTH = 100
 """Upstream spot book depth: plenty for practice fills, light on the live socket."""
 START_TIMEOUT = 15.0
 """Seconds to wait for the upstream's instruments and first books."""
+SUSPEND_AFTER = 3.0
+"""Seconds an upstream socket may be lost (reconnecting) before its books are suspended."""
 RELAYED_HEALTH = (BookHealth.SYNCED, BookHealth.STALE)
 """Upstream book states whose levels are exact (STALE: quiet, not wrong)."""
 
@@ -58,6 +67,9 @@ class MarketStepper(Protocol):
 
     @property
     def spot_feeds(self) -> Mapping[str, SpotSymbolFeed]: ...
+
+    @property
+    def futures_feeds(self) -> Mapping[str, FuturesProductFeed]: ...
 
     def step_market(self, symbol: str, now_ms: int) -> None: ...
 
@@ -80,13 +92,16 @@ class Relay:
         self._wanted = catalog if catalog is not None else Catalog()
         self._spot_depth = spot_depth
         self.store = RelayStore(self._on_trades, self._on_ticker)
-        self.spot = UpstreamSpotFeed(upstream.spot_ws, self.store, self._after_frame)
+        self.spot = UpstreamSpotFeed(
+            upstream.spot_ws, self.store, self._after_frame, self._on_upstream_lost
+        )
         self.futures = UpstreamFuturesFeed(
             upstream.futures_ws,
             upstream.futures_rest,
             self.store,
             self._after_frame,
             self._on_futures_delta,
+            self._on_upstream_lost,
         )
         self.catalog = Catalog(spot=(), futures=())
         self.markets: dict[str, RelayMarket] = {}
@@ -95,6 +110,9 @@ class Relay:
         self._pending_trades: dict[str, list[Trade]] = {}
         self._relayed_once: set[str] = set()
         self._stepper: MarketStepper | None = None
+        self.suspend_after = SUSPEND_AFTER
+        """Seconds an upstream socket may stay lost before its books stop being served."""
+        self._lost_at: dict[Venue, float] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self.dropped: list[str] = []
         """Listed symbols left out because the upstream sent no book for them at start."""
@@ -134,6 +152,7 @@ class Relay:
     def attach(self, stepper: MarketStepper) -> None:
         """From now on every relayed change is fanned out by ``stepper``."""
         self._stepper = stepper
+        self._tasks.append(asyncio.create_task(self._watch_upstream(), name="relay-watch"))
 
     async def stop(self) -> None:
         self._stepper = None
@@ -250,6 +269,10 @@ class Relay:
                 and book.version != self._versions.get(symbol)
             ):
                 self._versions[symbol] = book.version
+                self._lost_at.pop(venue, None)
+                feed = self._fanout(symbol)
+                if feed is not None and feed.suspended:
+                    feed.resume(now_ms or _now_ms())  # snapshots first, then the deltas
                 market.queue(market.diff_to(book.bids(), book.asks()), [])
                 self._relayed_once.add(symbol)
                 self.diffs += 1
@@ -275,6 +298,29 @@ class Relay:
             return
         market.queue([LevelChange(delta.side == "buy", price, qty)], [])
         self._versions[product_id] = book.version
+
+    # ------------------------------------------------------ upstream away
+    def _on_upstream_lost(self, venue: Venue) -> None:
+        self._lost_at.setdefault(venue, time.monotonic())
+
+    async def _watch_upstream(self) -> None:
+        """Suspend a venue's books once its upstream socket has been lost for a while:
+        a blip is bridged invisibly, an outage must not pass frozen prices off as live."""
+        while True:
+            await asyncio.sleep(min(0.25, self.suspend_after / 2))
+            now = time.monotonic()
+            for venue, since in list(self._lost_at.items()):
+                if now - since >= self.suspend_after:
+                    for symbol in self._symbols[venue]:
+                        feed = self._fanout(symbol)
+                        if feed is not None:
+                            feed.suspend()
+
+    def _fanout(self, symbol: str) -> RelayFeed | None:
+        if self._stepper is None:
+            return None
+        feed = self._stepper.spot_feeds.get(symbol) or self._stepper.futures_feeds.get(symbol)
+        return feed if isinstance(feed, RelaySpotFeed | RelayFuturesFeed) else None
 
     def _step(self, symbol: str, now_ms: int) -> None:
         if self._stepper is not None:

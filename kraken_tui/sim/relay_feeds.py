@@ -27,6 +27,7 @@ TradesHook = Callable[[Venue, list[Trade], bool], None]
 """(venue, trades oldest first, is_snapshot)."""
 TickerHook = Callable[[Venue, Ticker], None]
 FrameHook = Callable[[Venue], None]
+"""Called with the venue after each applied frame / when the socket is lost."""
 DeltaHook = Callable[[str, int, FuturesBookDelta], None]
 """(product id, the book's version before the delta, the delta) of an applied delta."""
 
@@ -49,15 +50,22 @@ class RelayStore(MarketStore):
 
 
 class UpstreamSpotFeed(SpotPublicFeed):
-    """Spot v2 public feed that reports each applied frame."""
+    """Spot v2 public feed that reports each applied frame and a lost socket."""
 
-    def __init__(self, url: str, store: MarketStore, after_frame: FrameHook) -> None:
+    def __init__(
+        self, url: str, store: MarketStore, after_frame: FrameHook, on_lost: FrameHook
+    ) -> None:
         super().__init__(url, store)
         self._after_frame = after_frame
+        self._on_lost = on_lost
 
     def on_frame(self, raw: str | bytes) -> None:
         super().on_frame(raw)
         self._after_frame(Venue.SPOT)
+
+    def on_close(self) -> None:
+        super().on_close()
+        self._on_lost(Venue.SPOT)
 
 
 class UpstreamFuturesFeed(FuturesPublicFeed):
@@ -70,10 +78,16 @@ class UpstreamFuturesFeed(FuturesPublicFeed):
         store: MarketStore,
         after_frame: FrameHook,
         on_delta: DeltaHook,
+        on_lost: FrameHook,
     ) -> None:
         super().__init__(url, rest_url, store)
         self._after_frame = after_frame
         self._on_delta_applied = on_delta
+        self._on_lost = on_lost
+
+    def on_close(self) -> None:
+        super().on_close()
+        self._on_lost(Venue.FUTURES)
 
     def _on_delta(self, msg: FuturesBookDelta) -> None:
         book = self.book(msg.product_id.upper())

@@ -13,11 +13,15 @@ practice account's ``on_trade``) serves relayed markets unchanged.
 :class:`RelayFuturesFeed` is the futures fan-out of such a market: its ticker
 carries the upstream mark and index rather than the relay book's mid.
 :class:`RelaySpotFeed` passes an upstream spot ticker on as soon as it arrives.
+Both can be *suspended* while the upstream is away: book subscribers are
+disconnected and new ones get no snapshot, so a dashboard shows the book as not
+live instead of frozen prices that look current.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -26,9 +30,12 @@ from kraken_tui.model.scaled import to_scaled
 from kraken_tui.sim.catalog import Catalog, Listing
 from kraken_tui.sim.futures_feed import FuturesProductFeed
 from kraken_tui.sim.market import LevelChange, MarketStats, SyntheticMarket, TradeEvent
+from kraken_tui.sim.outbox import Outbox, SimStats
 from kraken_tui.sim.spot_feed import SpotSymbolFeed
 
 ZERO = Decimal(0)
+UPSTREAM_AWAY_CLOSE_CODE = 1013
+"""WebSocket close code "try again later": the relayed book stopped being live."""
 
 
 class RelayMarket(SyntheticMarket):
@@ -176,7 +183,14 @@ class RelayedMarkets:
 
 
 class RelaySpotFeed(SpotSymbolFeed):
-    """Spot fan-out that can also pass on an upstream ticker the moment it arrives."""
+    """Spot fan-out of a relayed market: passes upstream tickers on at once, and can be
+    suspended while the upstream is away (see :meth:`suspend`)."""
+
+    def __init__(self, market: SyntheticMarket, stats: SimStats) -> None:
+        super().__init__(market, stats)
+        self.suspended = False
+        self._awaiting: dict[Outbox, int] = {}
+        """Book subscribers (and depths) owed a snapshot when the upstream is back."""
 
     def send_ticker(self) -> None:
         """Send the current ticker to every ticker subscriber, whatever its trigger."""
@@ -185,9 +199,51 @@ class RelaySpotFeed(SpotSymbolFeed):
             for outbox in self._ticker_subs:
                 outbox.put(text)
 
+    def subscribe_book(self, outbox: Outbox, depth: int, snapshot: bool, now_ms: int) -> None:
+        if self.suspended and snapshot:
+            super().subscribe_book(outbox, depth, False, now_ms)
+            self._awaiting[outbox] = depth
+            return
+        super().subscribe_book(outbox, depth, snapshot, now_ms)
+
+    def unsubscribe_book(self, outbox: Outbox, depth: int) -> None:
+        self._awaiting.pop(outbox, None)
+        super().unsubscribe_book(outbox, depth)
+
+    def drop(self, outbox: Outbox) -> None:
+        self._awaiting.pop(outbox, None)
+        super().drop(outbox)
+
+    def suspend(self) -> None:
+        """The upstream is away: the book is no longer live. Its subscribers are
+        disconnected (so their books stop showing as live) and new subscribers get no
+        snapshot until :meth:`resume`."""
+        if self.suspended:
+            return
+        self.suspended = True
+        for subscribers in self._book_subs.values():
+            for outbox in subscribers:
+                outbox.close(UPSTREAM_AWAY_CLOSE_CODE)
+
+    def resume(self, now_ms: int) -> None:
+        """The upstream book is back: owed snapshots go out (call before applying it)."""
+        self.suspended = False
+        awaiting, self._awaiting = self._awaiting, {}
+        for outbox, depth in awaiting.items():
+            if outbox in self._book_subs.get(depth, ()):
+                super().subscribe_book(outbox, depth, True, now_ms)
+
 
 class RelayFuturesFeed(FuturesProductFeed):
-    """Futures fan-out whose ticker carries the upstream mark and index."""
+    """Futures fan-out of a relayed market: the ticker carries the upstream mark and
+    index, and the book can be suspended while the upstream is away."""
+
+    def __init__(
+        self, market: SyntheticMarket, stats: SimStats, index_price: Callable[[], Decimal]
+    ) -> None:
+        super().__init__(market, stats, index_price)
+        self.suspended = False
+        self._awaiting: set[Outbox] = set()
 
     def ticker(self, now_ms: int | None = None) -> Ticker:
         ticker = super().ticker(now_ms)
@@ -199,3 +255,34 @@ class RelayFuturesFeed(FuturesProductFeed):
                 index=market.index if market.index is not None else ticker.index,
             )
         return ticker
+
+    def subscribe_book(self, outbox: Outbox, now_ms: int) -> None:
+        if self.suspended:
+            # Acknowledged (by the session) but no snapshot: the book is not live.
+            self.book_subs.add(outbox)
+            self._awaiting.add(outbox)
+            return
+        super().subscribe_book(outbox, now_ms)
+
+    def drop(self, outbox: Outbox) -> None:
+        self._awaiting.discard(outbox)
+        super().drop(outbox)
+
+    def suspend(self) -> None:
+        """As :meth:`RelaySpotFeed.suspend`."""
+        if self.suspended:
+            return
+        self.suspended = True
+        for outbox in self.book_subs:
+            outbox.close(UPSTREAM_AWAY_CLOSE_CODE)
+
+    def resume(self, now_ms: int) -> None:
+        """As :meth:`RelaySpotFeed.resume`."""
+        self.suspended = False
+        awaiting, self._awaiting = self._awaiting, set()
+        for outbox in awaiting:
+            if outbox in self.book_subs:
+                super().subscribe_book(outbox, now_ms)
+
+
+RelayFeed = RelaySpotFeed | RelayFuturesFeed
