@@ -9,10 +9,13 @@ A trade printed through the trigger (``account.on_trade``) fires the order.
 from __future__ import annotations
 
 from decimal import Decimal as D
+from typing import Any
 
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Liquidity
+from kraken_tui.sim import ExchangeServer
 from kraken_tui.sim.order_desk import IOC_REST_REASON
+from tests.sim.test_futures_private import _connect, _subscribe
 from tests.sim.test_order_desk import BUY, NOW, SELL, _desk, _kinds, _req
 
 
@@ -145,3 +148,38 @@ def test_a_triggered_spot_stop_limit_amended_across_the_book_takes_like_a_limit(
     assert [(f.price, f.qty) for f in moved.fills] == [(D("99990.0"), D("0.3"))]
     assert moved.outcome == "partially_filled" and moved.order is not None
     assert moved.order.remaining == D("0.1")
+
+
+async def test_futures_stop_trigger_on_the_open_orders_feed(exchange: ExchangeServer) -> None:
+    client = await _connect(exchange)
+    await _subscribe(client, exchange, "open_orders")
+    mid = exchange.markets["PF_XBTUSD"].mid
+    stop, limit = int(mid * D("0.9")), int(mid * D("1.2"))  # a limit nothing can take
+    request = _req(SELL, "stop", "0.01", str(limit), stop=str(stop))
+    placed = exchange.order_desk.place(request, NOW)
+    assert placed.order is not None
+    order_id = placed.order.order_id
+    exchange.account.on_trade("PF_XBTUSD", D(stop), D("0.001"), NOW + 1)
+    frames: list[dict[str, Any]] = []
+
+    def mine(msg: dict[str, Any]) -> bool:
+        if msg.get("feed") == "open_orders" and order_id in (
+            msg.get("order_id"),
+            msg.get("order", {}).get("order_id"),
+        ):
+            frames.append(msg)
+        return len(frames) == 3
+
+    await client.recv_until(mine)
+    await client.close()
+    placed_msg, removed, limit_msg = frames
+    assert placed_msg["reason"] == "new_placed_order_by_user"
+    assert placed_msg["order"]["type"] == "stop"
+    assert (removed["is_cancel"], removed["reason"]) == (True, "stop_order_triggered")
+    assert (limit_msg["is_cancel"], limit_msg["reason"]) == (False, "limit_order_from_stop")
+    order = limit_msg["order"]
+    assert (order["type"], D(str(order["limit_price"])), order["stop_price"]) == (
+        "limit",
+        D(limit),
+        0,
+    )
