@@ -25,6 +25,11 @@ FILL_IDS_KEPT = 20_000
 """Fill ids remembered for deduplication (bounded so memory stays flat all day)."""
 
 
+PLACEHOLDER_PREFIX = "?"
+"""Order ids starting with this are local placeholders for orders whose placement
+outcome is not known yet (see feeds/reconcile.py); exchange ids never start with it."""
+
+
 class AuthState(enum.StrEnum):
     """Where one venue's private side stands, as the status bar and panes show it."""
 
@@ -93,9 +98,12 @@ class AccountStore:
 
     # ------------------------------------------------------------------ orders
     def replace_orders(self, venue: Venue, orders: Iterable[Order]) -> None:
-        """A snapshot: this venue's open orders are exactly ``orders``."""
+        """A snapshot: this venue's open orders are exactly ``orders``, plus our own
+        UNKNOWN placeholders, which no exchange snapshot can list (the reconciler
+        removes them once the outcome is known)."""
         for key in [k for k in self.orders if k[0] is venue]:
-            del self.orders[key]
+            if not key[1].startswith(PLACEHOLDER_PREFIX):
+                del self.orders[key]
         for order in orders:
             self.orders[(venue, order.order_id)] = order
         self.orders_version += 1

@@ -32,7 +32,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from decimal import Decimal
 
-from kraken_tui.feeds.account_store import AccountStore
+from kraken_tui.feeds.account_store import PLACEHOLDER_PREFIX, AccountStore
 from kraken_tui.feeds.order_gateway import Ticket
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Order
@@ -48,7 +48,6 @@ log = logging.getLogger("kraken_tui.trading")
 UNKNOWN = "UNKNOWN"
 """Status of a placeholder order whose placement outcome is not known yet."""
 UNKNOWN_CHECK = "UNKNOWN: check the exchange"
-PLACEHOLDER_PREFIX = "?"
 ABSENT_VERDICT = 3
 """Answers without the order (futures ``openorders``; spot ``OpenOrders`` and
 ``ClosedOrders``), and no fill on the feed, before it counts as not placed: a request
@@ -92,13 +91,11 @@ class OrderReconciler:
         self._settled = settled
         self._clock = clock
         self._tasks: set[asyncio.Task[None]] = set()
-        self._held: dict[str, Order] = {}
-        """cl_ord_id -> its placeholder, while unresolved."""
 
     def unknown(self, ticket: Ticket, reason: str) -> str:
         """Show the ticket's order as UNKNOWN and start reconciling it; returns its id."""
         cid = ticket.cl_ord_id
-        held = Order(
+        placeholder = Order(
             venue=ticket.venue,
             order_id=placeholder_id(cid),
             symbol=ticket.symbol,
@@ -112,8 +109,7 @@ class OrderReconciler:
             reduce_only=ticket.reduce_only,
             status=UNKNOWN,
         )
-        self._held[cid] = held
-        self.account.upsert_order(held)
+        self.account.upsert_order(placeholder)
         log.warning("order %s: outcome unknown (%s); reconciling", short_id(cid), reason)
         if ticket.venue is Venue.FUTURES and self.futures is not None:
             self._spawn(self._futures(ticket, self.futures))
@@ -148,15 +144,7 @@ class OrderReconciler:
             return True
         return False
 
-    def _still_shown(self, venue: Venue, cid: str) -> None:
-        """Put the placeholder back if a private-feed snapshot (which lists only the
-        exchange's orders) replaced it while the outcome is still unknown."""
-        held = self._held.get(cid)
-        if held is not None and self.account.order(venue, held.order_id) is None:
-            self.account.upsert_order(held)
-
     def _settle(self, venue: Venue, cid: str, notice: str) -> None:
-        self._held.pop(cid, None)
         self.account.remove_order(venue, placeholder_id(cid))
         self.account.add_notice(notice)
         log.info("%s", notice)
@@ -164,8 +152,6 @@ class OrderReconciler:
 
     def _leave_unknown(self, ticket: Ticket) -> None:
         cid = ticket.cl_ord_id
-        self._still_shown(ticket.venue, cid)
-        self._held.pop(cid, None)
         held = self.account.order(ticket.venue, placeholder_id(cid))
         if held is not None:
             self.account.upsert_order(replace(held, status=UNKNOWN_CHECK))
@@ -177,7 +163,6 @@ class OrderReconciler:
         absent = 0
         for attempt in range(self.attempts):
             await asyncio.sleep(self.delay * (1 + attempt // 2))
-            self._still_shown(venue, cid)
             if self._known(venue, cid) or await self._futures_status(ticket, client):
                 return
             listed = await client.open_orders()
@@ -228,7 +213,6 @@ class OrderReconciler:
             return
         while self._clock() < deadline:
             await asyncio.sleep(self.delay / 5)
-            self._still_shown(ticket.venue, ticket.cl_ord_id)
             if self._known(ticket.venue, ticket.cl_ord_id):
                 return
         self._leave_unknown(ticket)
@@ -240,7 +224,6 @@ class OrderReconciler:
         absent = 0
         for attempt in range(self.attempts):
             await asyncio.sleep(self.delay * (1 + attempt // 2))
-            self._still_shown(venue, cid)
             if self._known(venue, cid):
                 return True
             try:

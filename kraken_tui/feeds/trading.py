@@ -31,12 +31,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
 
 from kraken_tui.endpoints import Endpoints
-from kraken_tui.feeds.account_store import AuthState
+from kraken_tui.feeds.account_store import PLACEHOLDER_PREFIX, AuthState
 from kraken_tui.feeds.backoff import Backoff
 from kraken_tui.feeds.dead_man import DeadManSwitch
 from kraken_tui.feeds.order_gateway import Ticket, TicketKind, TradeResult
 from kraken_tui.feeds.reconcile import (
-    PLACEHOLDER_PREFIX,
     UNKNOWN,
     UNKNOWN_CHECK,
     OrderReconciler,
