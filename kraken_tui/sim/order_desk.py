@@ -37,10 +37,14 @@ Matching rules:
   1 % ``mkt`` protection), its unfilled rest cancelled.
 - Futures reduce-only: capped at the opposite position; rejected
   ``wouldNotReducePosition`` when there is nothing to reduce.
-- Taker fills consume the book: after each level it took from, the desk calls its
-  ``consume(symbol, is_bid, price, qty, now_ms)`` hook (the exchange shrinks that
-  level in the master book, so every subscriber sees ordinary book deltas, and
-  prints the trade). Without a hook the book is only read.
+- Taker fills consume the book: once an order has walked the book, the desk calls
+  its ``consume(symbol, is_bid, levels, now_ms)`` hook with the (price, qty) it took
+  per level (``ExchangeServer.take_liquidity`` shrinks those master-book levels, so
+  every subscriber sees ordinary book deltas, and prints the trades). Without a hook
+  the book is only read. The account does not hear of these trades (they are its
+  own fills), so a practice order never fills or triggers another practice order.
+- Futures post-only refused: ``open_orders_verbose`` alone reports it, as a removal
+  with reason ``post_order_failed_because_it_would_filled``.
 - Every accepted order, market and IOC included, is first announced as placed
   (``order`` event) so the spot ``executions`` stream gets its ``pending_new`` /
   ``new`` before the trades, then fills follow, then the remainder's close.
