@@ -21,6 +21,7 @@ from kraken_tui.sim.catalog import Catalog
 from kraken_tui.sim.order_desk import BookLevels, OrderDesk, OrderRequest
 from kraken_tui.sim.practice import AccountEvent, PracticeAccount
 from tests.sim.test_futures_private import _connect, _subscribe
+from tests.sim.test_futures_private_rest import _call
 
 D = Decimal
 NOW = 1_700_000_000_000
@@ -218,3 +219,12 @@ async def test_liquidation_on_the_futures_private_feeds(exchange: ExchangeServer
     assert D(str(log["old_balance"])) == size and log["new_balance"] == 0
     assert ETH in {p["instrument"] for p in frames[-1]["positions"]}
     assert not xbt_orders & {o.order_id for o in account.open_orders(Venue.FUTURES)}
+    # The REST fills history says the same (newest first).
+    status, body = await _call(exchange, "fills")
+    assert status == 200
+    newest = body["fills"][0]
+    assert (newest["fill_id"], newest["fillType"], newest["side"]) == (
+        wire["fill_id"],
+        "liquidation",
+        "sell",
+    )
