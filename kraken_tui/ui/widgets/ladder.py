@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.strip import Strip
 
 from kraken_tui.book import BookHealth, BookView, build_view
 from kraken_tui.feeds.session import MarketSession
 from kraken_tui.model import TradeSide, Venue
 from kraken_tui.model.scaled import format_scaled, from_scaled
+from kraken_tui.ui.gc_pauses import freeze_startup_objects, startup_frozen
 from kraken_tui.ui.widgets.ladder_layout import (
     GROUPS,
     WAITING,
@@ -125,6 +127,8 @@ class LadderPane(PolledPane, can_focus=True):
         self._market: tuple[Venue, str] | None = None
         self._top = 0
         self._frame = Frame([], [], [], None, 0)
+        self._repaint: list[Region] | None = None
+        """Lines the next ``refresh()`` from ``poll`` repaints (None: the whole pane)."""
 
     # ---------------------------------------------------------------- public
     @property
@@ -210,9 +214,17 @@ class LadderPane(PolledPane, can_focus=True):
         if self.market_key != self._market:
             self._market = self.market_key
             self.group_index, self.cursor, self._rows_needed, self._decimals = 0, None, 0, 0
+        previous = self._frame
         self._frame = self._layout()
+        self._repaint = changed_lines(previous, self._frame, self.size.width)
+        book = self.session.store.books.get(self.market_key)
         if self.probe is not None:
-            self.probe.built(self._frame, self.session.store.books.get(self.market_key))
+            self.probe.built(self._frame, book)
+            if self._repaint == []:
+                self.probe.shown(self._frame, self)  # what the screen shows is already current
+        if not startup_frozen() and book is not None and book.health is BookHealth.SYNCED:
+            # The first live book: start-up is over, freeze what it built (see gc_pauses).
+            self.call_after_refresh(freeze_startup_objects)
 
     # ---------------------------------------------------------------- layout
     def _tick(self) -> int:
@@ -307,8 +319,24 @@ class LadderPane(PolledPane, can_focus=True):
         self.poll(force=True)
 
     # -------------------------------------------------------------- drawing
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        """Repaint only the lines the last rebuild changed, when ``poll`` asks right after it.
+
+        Every other refresh (resize, theme, focus, Textual's own) repaints the whole pane.
+        """
+        lines, self._repaint = self._repaint, None
+        if lines is not None and repaint and not (regions or layout or recompose):
+            return super().refresh(*lines) if lines else self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
     def render_line(self, y: int) -> Strip:
-        if y == 0 and self.probe is not None:
+        if self.probe is not None:
             self.probe.shown(self._frame, self)
         width = self.size.width
         base = self.role_style("")
@@ -324,3 +352,26 @@ class LadderPane(PolledPane, can_focus=True):
             style = self.role_style(role)
             segments.append(Segment(text, style + highlight if highlight else style))
         return Strip(segments).adjust_cell_length(width, base)
+
+
+def changed_lines(old: Frame, new: Frame, width: int) -> list[Region] | None:
+    """Runs of pane lines that differ between two frames, as regions; None when the
+    frames are not comparable line by line (another width or height)."""
+    if old.width != new.width or new.width != width or len(old.body) != len(new.body):
+        return None
+    regions: list[Region] = []
+    start: int | None = None
+    old_cursor = None if old.cursor_line is None else old.cursor_line + CHROME_LINES
+    new_cursor = None if new.cursor_line is None else new.cursor_line + CHROME_LINES
+    old_lines = [old.title, old.header, *old.body]
+    new_lines = [new.title, new.header, *new.body]
+    for y, (before, after) in enumerate(zip(old_lines, new_lines, strict=True)):
+        same = before == after and (y == old_cursor) == (y == new_cursor)
+        if not same and start is None:
+            start = y
+        elif same and start is not None:
+            regions.append(Region(0, start, width, y - start))
+            start = None
+    if start is not None:
+        regions.append(Region(0, start, width, len(new_lines) - start))
+    return regions
