@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
+from itertools import islice
 
 
 def level_text(price: int, qty: int) -> str:
@@ -21,13 +22,6 @@ def spot_checksum(asks: Iterable[tuple[int, int]], bids: Iterable[tuple[int, int
     ``asks`` must be ascending by price and ``bids`` descending; only the first
     ten of each are used. The result is unsigned, as Kraken sends it.
     """
-    parts: list[str] = []
-    for index, (price, qty) in enumerate(asks):
-        if index == 10:
-            break
-        parts.append(f"{price}{qty}")
-    for index, (price, qty) in enumerate(bids):
-        if index == 10:
-            break
-        parts.append(f"{price}{qty}")
+    parts = [f"{price}{qty}" for price, qty in islice(asks, 10)]
+    parts += [f"{price}{qty}" for price, qty in islice(bids, 10)]
     return zlib.crc32("".join(parts).encode("ascii"))
