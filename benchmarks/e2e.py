@@ -27,6 +27,10 @@ nothing more arrives. One row per rate:
 - rss: the app's resident memory at the end of the window (MB).
 - launch: from starting the app process to the first rendered SYNCED ladder
   (the exchange is already running).
+- ex_cpu%: the exchange process's CPU over the window; near 100 it cannot keep
+  up with the rate asked (one core is all it can use), so msg/s falls short.
+
+The header line gives the load average: the figures are only as quiet as the machine.
 
 Headless means Textual composes every frame (``render_line`` runs) but writes no
 escape codes to a terminal, so a real terminal adds that encoding cost.
@@ -72,6 +76,7 @@ COLUMNS = (
     ("key_max_ms", 10),
     ("rss_mb", 7),
     ("launch_s", 8),
+    ("ex_cpu%", 7),
 )
 
 
@@ -124,6 +129,13 @@ def start(args: list[str]) -> Child:
     return Child(proc, err)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], fraction: float) -> float | None:
     if not values:
         return None
@@ -158,7 +170,10 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict[str, Any]:
                 repr(launched),
             ]
         )
-        window = app.line(args.seconds + args.warmup + 60)
+        app.line(args.warmup + 60)  # the window starts
+        ex_cpu0, ex_t0 = cpu_seconds(exchange.proc.pid), time.monotonic()
+        window = app.line(args.seconds + 60)
+        ex_cpu = (cpu_seconds(exchange.proc.pid) - ex_cpu0) / (time.monotonic() - ex_t0)
         exchange.proc.send_signal(signal.SIGUSR1)
         sent = exchange.line(30)
         app.proc.send_signal(signal.SIGUSR1)
@@ -188,6 +203,7 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict[str, Any]:
         "key_max_ms": max(keys) if keys else None,
         "rss_mb": window["memory_kb"].get("VmRSS", 0) / 1024,
         "launch_s": window["launch_to_synced"],
+        "ex_cpu%": 100 * ex_cpu,
         "key_presses": window["key_presses"],
         "slow_consumers_dropped": sent["slow_consumers_dropped"],
         "health": report["health"],
@@ -216,6 +232,10 @@ def help_seconds(runs: int) -> float:
     return statistics.median(times)
 
 
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, nargs="+", default=[1000.0])
@@ -232,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"e2e: {len(SYMBOLS)} spot books ({', '.join(SYMBOLS)}) at depth {args.depth}, "
         f"ladder on {SYMBOLS[0]}, window {args.seconds:g} s after {args.warmup:g} s warm-up, "
-        f"headless 140x45, cpu count {os.cpu_count()}"
+        f"headless 140x45, {os.cpu_count()} cpus, load average {load_average()}"
     )
     print(" ".join(name.rjust(width) for name, width in COLUMNS))
     failed = False

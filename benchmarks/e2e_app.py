@@ -8,8 +8,9 @@ symbols' books, tickers and trades (``want_book`` and friends, as the session
 itself does). ``kraken_tui/ui/bench_probe.py`` counts and times.
 
 Once every book is SYNCED and ``--warmup`` has passed it measures for
-``--seconds``, pressing ``g``/``G`` (group coarser/finer) every ``--key-every``
-seconds, then prints one JSON line (``"event": "window"``). On SIGUSR1 (sent when
+``--seconds`` (announced with a JSON line ``"event": "start"``), pressing
+``g``/``G`` (group coarser/finer) every ``--key-every`` seconds, then prints
+one JSON line (``"event": "window"``). On SIGUSR1 (sent when
 the exchange has stopped its market) it waits until no more book messages
 arrive, prints a second line (``"event": "report"``) and quits.
 """
@@ -117,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             await asyncio.sleep(0.02)
         await asyncio.sleep(args.warmup)
         ladder = app.dashboard.query_one(LadderPane)
+        emit({"event": "start"})
         cpu0, t0, n0 = time.process_time(), time.monotonic(), ingested()
         probe.start_window()
         next_key = t0 + args.key_every

@@ -64,6 +64,7 @@ E2E_COLUMNS = [
     "key_max_ms",
     "rss_mb",
     "launch_s",
+    "ex_cpu%",
 ]
 
 
@@ -90,7 +91,7 @@ def test_e2e_quick_run_prints_every_column() -> None:
     assert values["lost"] == "0"
     assert values["crc_bad"] == "0"
     # Every timed column got a figure ("-" would mean nothing was measured).
-    for name in ("cpu%", "frames/s", "lat_p50_ms", "lat_p99_ms", "rss_mb", "launch_s"):
+    for name in ("cpu%", "frames/s", "lat_p50_ms", "lat_p99_ms", "rss_mb", "launch_s", "ex_cpu%"):
         assert values[name] != "-", name
     assert lines[-1].startswith("kraken-tui --help: ")
 
