@@ -168,3 +168,21 @@ async def test_futures_market_buy_takes_the_best_ask_with_seq_continuous(
     await client.close()
     assert set(results) == {ApplyResult.OK} and book.seq_gaps == 0
     assert book.health.name == "SYNCED"
+
+
+def test_market_take_is_clamped_to_the_level_and_observed() -> None:
+    exchange = ExchangeServer(seed=1)
+    market = exchange.markets["BTC/USD"]
+    seen: list[object] = []
+    market.add_observer(seen.append)
+    price, qty = market.asks.level(0)
+    changes, trades = market.take(False, price, qty + 5, 1)  # more than rests there
+    assert [(c.is_bid, c.price, c.qty) for c in changes] == [(False, price, 0)]
+    assert seen == changes and price not in market.asks
+    assert [(t.price, t.qty, t.side) for t in trades] == [(price, qty, "buy")]
+    assert market.stats.last == Decimal(price).scaleb(-market.pp)
+    assert market.take(False, price, 1, 2) == ([], [])  # nothing left there
+    bid, bid_qty = market.bids.level(0)
+    changes, trades = market.take(True, bid, 1, 3)
+    assert [(c.price, c.qty) for c in changes] == [(bid, bid_qty - 1)]
+    assert trades[0].side == "sell"
