@@ -99,16 +99,16 @@ class FuturesOrderHistory:
 
     def watch_rejections(self, desk: OrderDesk) -> None:
         """Record the futures orders ``desk`` refuses at placement as ``REJECTED``."""
-        place = desk.place
 
-        def recording(request: OrderRequest, now_ms: int) -> PlaceResult:
-            result = place(request, now_ms)
-            refused = result.outcome == "rejected" and result.order is not None
-            if refused and request.venue is Venue.FUTURES and result.order is not None:
+        def record(request: OrderRequest, result: PlaceResult) -> None:
+            if (
+                request.venue is Venue.FUTURES
+                and result.outcome == "rejected"
+                and result.order is not None
+            ):
                 self._add(result.order, "REJECTED", result.reason)
-            return result
 
-        desk.place = recording  # type: ignore[method-assign]
+        desk.watch_placements(record)
 
     # ------------------------------------------------------------- view
     def statuses(self, order_ids: set[str], cli_ord_ids: set[str]) -> list[dict[str, Any]]:

@@ -121,6 +121,10 @@ class PlaceResult:
     fills: list[Fill] = field(default_factory=list)
 
 
+PlacementWatcher = Callable[["OrderRequest", "PlaceResult"], None]
+"""Told of every :meth:`OrderDesk.place` call and its result."""
+
+
 def _rejected(reason: str, order: Order | None = None) -> PlaceResult:
     return PlaceResult("rejected", order, reason)
 
@@ -156,6 +160,7 @@ class OrderDesk:
         account.stop_trigger = self.trigger
         self._post_only: set[str] = set()
         self._dead_man: dict[Venue, int] = {}
+        self._placement_watchers: list[PlacementWatcher] = []
 
     # ------------------------------------------------------------ lookup
     def find(self, venue: Venue, *, order_id: str = "", cl_ord_id: str = "") -> Order | None:
@@ -265,7 +270,18 @@ class OrderDesk:
         return [f for f in self.account.fills(venue)[since:] if f.order_id == order_id]
 
     # ------------------------------------------------------------ place
+    def watch_placements(self, watcher: PlacementWatcher) -> None:
+        """Call ``watcher`` with every placement request and its result, refusals
+        included (the account sees only the orders that were accepted)."""
+        self._placement_watchers.append(watcher)
+
     def place(self, request: OrderRequest, now_ms: int) -> PlaceResult:
+        result = self._place(request, now_ms)
+        for watcher in self._placement_watchers:
+            watcher(request, result)
+        return result
+
+    def _place(self, request: OrderRequest, now_ms: int) -> PlaceResult:
         account = self.account
         inst = account.instruments.get(request.symbol)
         if inst is None or inst.venue is not request.venue:
