@@ -119,3 +119,55 @@ async def test_place_move_cancel_and_fill_from_the_keyboard(exchange: ExchangeSe
             ),
             timeout=10,
         )
+
+
+async def test_a_perpetual_buy_from_the_keyboard_grows_the_position(
+    exchange: ExchangeServer,
+) -> None:
+    """`v` flips BTC/USD to its perpetual; a marketable buy there fills and the position,
+    the fills pane and the margin account all move."""
+    session = LiveMarketSession(exchange.urls, credentials=exchange.practice_credentials)
+    app = KrakenApp(session, env_label="SIM")
+    perp = (Venue.FUTURES, "PF_XBTUSD")
+    async with app.run_test(size=(140, 45)) as pilot:
+        account = session.store.account
+        await wait_for(
+            lambda: (
+                BOOK in session.store.books
+                and all(s.state is AuthState.OK for s in account.private.values())
+                and session.trading is not None
+                and session.trading.enabled
+                and "PF_XBTUSD" in account.positions
+                and account.margin is not None
+            ),
+            timeout=15,
+        )
+        await pilot.press("v")
+        await wait_for(
+            lambda: (
+                perp in session.store.books
+                and session.store.books[perp].health is BookHealth.SYNCED
+            ),
+            timeout=15,
+        )
+        size_before = account.positions["PF_XBTUSD"].size
+        margin_before = account.margin
+        assert margin_before is not None
+        fills_before = set(account.fills)
+        book = session.store.books[perp]
+        best_ask = Decimal(book.asks(1)[0][0])  # PF_XBTUSD trades in whole dollars
+        await send_ticket(pilot, app, "b", "0.01", str(best_ask + 20))
+
+        await wait_for(
+            lambda: account.positions["PF_XBTUSD"].size == size_before + Decimal("0.01"),
+            timeout=10,
+        )
+        new_fills = [f for k, f in account.fills.items() if k not in fills_before]
+        assert any(f.symbol == "PF_XBTUSD" and f.side is OrderSide.BUY for f in new_fills)
+        await wait_for(
+            lambda: (
+                account.margin is not None
+                and account.margin.initial_margin > margin_before.initial_margin
+            ),
+            timeout=10,
+        )
