@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 "cpu_seconds": cpu1 - cpu0,
                 "ingested": n1 - n0,
                 "book_frames": probe.book_frames,
-                "latencies_ms": probe.latencies_ms,
+                "latencies_ms": probe.latencies_ms.tolist(),
                 "key_presses": presses,
                 "key_latencies_ms": probe.key_latencies_ms,
                 "launch_to_synced": (

@@ -15,6 +15,7 @@ version the previous shown frame did not.
 from __future__ import annotations
 
 import time
+from array import array
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -53,7 +54,8 @@ class LadderProbe:
         self.frames_shown = 0
         self.book_frames = 0
         """Shown frames with a book version the previous shown frame did not have."""
-        self.latencies_ms: list[float] = []
+        self.latencies_ms = array("d")
+        """Update-to-screen latencies (8 bytes each, so a long run barely moves the RSS)."""
         self.key_latencies_ms: list[float] = []
         self.measuring = False
         self._watched: str | None = None
@@ -162,7 +164,7 @@ class LadderProbe:
     def start_window(self) -> None:
         self.measuring = True
         self.book_frames = 0
-        self.latencies_ms.clear()
+        del self.latencies_ms[:]
         self.key_latencies_ms.clear()
 
     def stop_window(self) -> None:
