@@ -16,7 +16,9 @@ nothing more arrives. One row per rate:
   than OK (mismatch, crossed, bad value, ignored while awaiting a snapshot).
 - msg/s: book messages the app applied per second during the window.
 - cpu%: the app process's CPU time (all threads) over the window, % of one core.
-- frames/s: ladder frames rendered that show a book version the previous did not.
+- frames/s: ladder frames per second that brought a new book version to the
+  screen. The ladder repaints only the lines that changed, so a rebuild that
+  changes no visible line counts when it is made (the screen already shows it).
 - lat p50/p99: for every book message of the ladder's symbol, from its
   ``timestamp`` (stamped by the exchange when it generates the step, ms
   resolution) to the wall-clock time Textual renders the first ladder frame

@@ -2,14 +2,15 @@
 showed it. Off unless a benchmark installs it.
 
 :meth:`LadderProbe.install` sets ``LadderPane.probe`` (None otherwise; the ladder's
-two hook sites cost one attribute test each) and wraps the spot feed's call into
-the book engine to count every book message and remember, for the ladder's market,
+hook sites cost one attribute test each) and wraps the spot feed's call into the
+book engine to count every book message and remember, for the ladder's market,
 each message's ``timestamp`` (the exchange's send time) with the book version it
 produced. When the ladder rebuilds it hands the probe its frame and the version
-it was built from; when Textual renders the frame's first line the probe takes
-the wall clock, and every remembered message at or below that version has its
-update-to-screen latency. A frame counts toward frames/s only if it shows a book
-version the previous shown frame did not.
+it was built from; when Textual renders the first of the frame's lines that
+changed (or at once, when no visible line did: the screen already shows it) the
+probe takes the wall clock, and every remembered message at or below that
+version has its update-to-screen latency. A frame counts toward frames/s only if
+it shows a book version the previous shown frame did not.
 """
 
 from __future__ import annotations
