@@ -185,6 +185,8 @@ def order_marks(
     the bucket that holds its price (asks round up, bids down, as ``build_view`` does).
     Orders whose level is not among ``items`` are not marked.
     """
+    if not orders:
+        return {}  # the common case; the lookup below walks every item
     lines = {(item.side, item.row.price): index for index, item in enumerate(items) if item.row}
     size = max(1, group_size)
     totals: dict[int, list[Decimal]] = {}
