@@ -7,8 +7,8 @@ it starts ``benchmarks/e2e_exchange.py``, then ``benchmarks/e2e_app.py``:
 against the exchange's URLs, with the practice keys (private feeds on, as in
 sim). The ladder shows the first symbol; the other four books are subscribed
 through the same spot feed. After ``--seconds`` of measuring, the exchange stops
-its market and reports what it sent; the app reports what it applied once
-nothing more arrives. One row per rate:
+its market and reports what it sent; the app reports what it applied once all
+of that arrived (or nothing more came for three seconds). One row per rate:
 
 - sent / ingested / lost: spot book messages the exchange queued for the app vs.
   book messages the app's spot feed applied (snapshots included), all five books.
@@ -126,7 +126,12 @@ class Child:
 def start(args: list[str]) -> Child:
     err = tempfile.TemporaryFile("w+")
     proc = subprocess.Popen(
-        [sys.executable, *args], stdout=subprocess.PIPE, stderr=err, text=True, cwd=HERE.parent
+        [sys.executable, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=err,
+        text=True,
+        cwd=HERE.parent,
     )
     return Child(proc, err)
 
@@ -178,7 +183,10 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict[str, Any]:
         ex_cpu = (cpu_seconds(exchange.proc.pid) - ex_cpu0) / (time.monotonic() - ex_t0)
         exchange.proc.send_signal(signal.SIGUSR1)
         sent = exchange.line(30)
-        app.proc.send_signal(signal.SIGUSR1)
+        stdin = app.proc.stdin
+        assert stdin is not None
+        stdin.write(f"{sent['book_messages']['spot']}\n")
+        stdin.flush()
         report = app.line(60)
         app.proc.wait(30)
     finally:

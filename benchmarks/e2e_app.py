@@ -10,9 +10,10 @@ itself does). ``kraken_tui/ui/bench_probe.py`` counts and times.
 Once every book is SYNCED and ``--warmup`` has passed it measures for
 ``--seconds`` (announced with a JSON line ``"event": "start"``), pressing
 ``g``/``G`` (group coarser/finer) every ``--key-every`` seconds, then prints
-one JSON line (``"event": "window"``). On SIGUSR1 (sent when
-the exchange has stopped its market) it waits until no more book messages
-arrive, prints a second line (``"event": "report"``) and quits.
+one JSON line (``"event": "window"``). Then it reads one line on stdin: how many
+book messages the exchange sent in all, once its market has stopped. It waits
+until that many have arrived (or nothing more comes for a while), prints a second
+line (``"event": "report"``) and quits.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 READY_TIMEOUT = 30.0
-SETTLE_SECONDS = 0.5
-"""No new book message for this long after the market stopped: everything sent arrived."""
-SETTLE_TIMEOUT = 15.0
+QUIET_SECONDS = 3.0
+"""Fewer messages than were sent, and none for this long: the rest are lost."""
 
 
 def emit(record: dict[str, Any]) -> None:
@@ -107,8 +107,13 @@ def main(argv: list[str] | None = None) -> int:
 
     async def measure() -> None:
         loop = asyncio.get_running_loop()
-        drain = asyncio.Event()
-        loop.add_signal_handler(signal.SIGUSR1, drain.set)
+        drain: asyncio.Future[int] = loop.create_future()
+
+        def read_expected() -> None:
+            line = sys.stdin.readline()
+            loop.call_soon_threadsafe(drain.set_result, int(line or 0))
+
+        threading.Thread(target=read_expected, name="bench-stdin", daemon=True).start()
         give_up = time.monotonic() + READY_TIMEOUT
         while not (books_synced() and probe.first_synced_at is not None):
             if time.monotonic() > give_up:
@@ -151,16 +156,14 @@ def main(argv: list[str] | None = None) -> int:
                 "memory_kb": memory_kb(),
             }
         )
-        await drain.wait()
-        settle_by = time.monotonic() + SETTLE_TIMEOUT
-        last, quiet_since = ingested(), time.monotonic()
-        while time.monotonic() < settle_by:
-            await asyncio.sleep(0.05)
-            count = ingested()
+        expected = await drain
+        quiet_since, last = time.monotonic(), ingested()
+        while (count := ingested()) < expected:
             if count != last:
-                last, quiet_since = count, time.monotonic()
-            elif time.monotonic() - quiet_since >= SETTLE_SECONDS:
+                quiet_since, last = time.monotonic(), count
+            elif time.monotonic() - quiet_since > QUIET_SECONDS:
                 break
+            await asyncio.sleep(0.02)
         books = {s: session.store.books.get((Venue.SPOT, s)) for s in symbols}
         emit(
             {

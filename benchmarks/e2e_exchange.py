@@ -2,7 +2,7 @@
 
 Prints one JSON line once listening: the endpoints and the practice keys. On
 SIGUSR1 it stops the market (no more steps, so no more book, trade or ticker
-messages), lets every connection's queue drain, and prints one JSON line of what
+messages), waits until every connection's queue is sent, and prints one JSON line of what
 it sent. SIGTERM stops it.
 
     python benchmarks/e2e_exchange.py --rate 1000 [--seed 1]
@@ -25,8 +25,8 @@ from kraken_tui.sim.scenarios import Scenario
 from kraken_tui.sim.server import ExchangeServer
 
 HALTED = Scenario("halted", per_symbol_rate=0.0, idle_rate=0.0)
-DRAIN_SECONDS = 0.5
-"""How long the queues get to empty after the market stops (they hold milliseconds' worth)."""
+DRAINED_AFTER = 0.3
+"""Nothing sent for this long after the market stopped: every queue is empty."""
 
 
 async def serve(rate: float, seed: int) -> None:
@@ -57,7 +57,12 @@ async def serve(rate: float, seed: int) -> None:
         await asyncio.wait({halted, stopped}, return_when=asyncio.FIRST_COMPLETED)
         if halt.is_set():
             server.scenario = HALTED
-            await asyncio.sleep(DRAIN_SECONDS)
+            sent = server.stats.messages_sent
+            last, quiet_since = sum(sent.values()), loop.time()
+            while loop.time() - quiet_since < DRAINED_AFTER:
+                await asyncio.sleep(0.05)
+                if sum(sent.values()) != last:
+                    last, quiet_since = sum(sent.values()), loop.time()
             stats = server.stats
             report = {
                 "book_messages": dict(stats.book_messages),
