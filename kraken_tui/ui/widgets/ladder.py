@@ -12,6 +12,7 @@ from collections.abc import Hashable
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar, Self
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -336,22 +337,36 @@ class LadderPane(PolledPane, can_focus=True):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def render_line(self, y: int) -> Strip:
+        frame = self._frame
         if self.probe is not None:
-            self.probe.shown(self._frame, self)
-        width = self.size.width
+            self.probe.shown(frame, self)
+        # The frame was laid out for the current width (a resize forces a rebuild);
+        # reading ``self.size`` for every line cost a quarter of this method.
+        width = frame.width or self.size.width
         base = self.role_style("")
-        lines = self.lines()
-        if y >= len(lines):
+        if y == 0:
+            line = frame.title
+        elif y == 1:
+            line = frame.header
+        elif y - CHROME_LINES < len(frame.body):
+            line = frame.body[y - CHROME_LINES]
+        else:
             return Strip.blank(width, base)
         highlight: Style | None = None
-        if y >= CHROME_LINES and y - CHROME_LINES == self._frame.cursor_line:
+        if y - CHROME_LINES == frame.cursor_line:
             highlight = self.role_style("cursor", partial=True)
             base = base + highlight
         segments = []
-        for text, role in lines[y]:
+        used = 0
+        for text, role in line:
             style = self.role_style(role)
             segments.append(Segment(text, style + highlight if highlight else style))
-        return Strip(segments).adjust_cell_length(width, base)
+            used += cell_len(text)
+        if used > width:
+            return Strip(segments).adjust_cell_length(width, base)
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        return Strip(segments, width)
 
 
 def changed_lines(old: Frame, new: Frame, width: int) -> list[Region] | None:
