@@ -35,7 +35,9 @@ of that arrived (or nothing more came for three seconds). One row per rate:
 The header line gives the load average: the figures are only as quiet as the machine.
 
 Headless means Textual composes every frame (``render_line`` runs) but writes no
-escape codes to a terminal, so a real terminal adds that encoding cost.
+escape codes to a terminal, so a real terminal adds that encoding cost:
+``--terminal`` runs the dashboard on a 140x45 pseudo-terminal instead (Textual's
+Linux driver, TERM=xterm-256color) and adds tty_kb/s, what it wrote there.
 Then ``kraken-tui --help`` wall time (median of three runs).
 
     python benchmarks/e2e.py [--rate 1000 10000] [--seconds 20] [--quick]
@@ -44,16 +46,22 @@ Then ``kraken-tui --help`` wall time (median of three runs).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
 import math
 import os
+import pty
 import selectors
 import shutil
 import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +87,9 @@ COLUMNS = (
     ("rss_mb", 7),
     ("launch_s", 8),
     ("ex_cpu%", 7),
+    ("tty_kb/s", 8),
 )
+SIZE = (140, 45)
 
 
 class BenchError(RuntimeError):
@@ -90,16 +100,19 @@ class BenchError(RuntimeError):
 class Child:
     proc: subprocess.Popen[str]
     stderr: IO[str]
+    reader: IO[str]
+    """JSON lines from the child (its stdout, or a pipe when it owns a terminal)."""
+    writer: IO[str]
+    """Lines to the child (its stdin, or a pipe when it owns a terminal)."""
+    terminal: Terminal | None = None
 
     def line(self, timeout: float) -> dict[str, Any]:
-        """The next JSON line on the child's stdout."""
-        stdout = self.proc.stdout
-        assert stdout is not None
+        """The next JSON line from the child."""
         with selectors.DefaultSelector() as selector:
-            selector.register(stdout, selectors.EVENT_READ)
+            selector.register(self.reader, selectors.EVENT_READ)
             if not selector.select(timeout):
                 raise BenchError(f"no answer in {timeout:.0f} s{self.tail()}")
-        text = stdout.readline()
+        text = self.reader.readline()
         if not text:
             raise BenchError(f"child exited ({self.proc.poll()}){self.tail()}")
         record: dict[str, Any] = json.loads(text)
@@ -107,9 +120,15 @@ class Child:
             raise BenchError(f"{record['error']}{self.tail()}")
         return record
 
+    def send(self, text: str) -> None:
+        self.writer.write(text + "\n")
+        self.writer.flush()
+
     def tail(self) -> str:
         self.stderr.seek(0)
         text = self.stderr.read()[-2000:]
+        if self.terminal is not None:
+            text += self.terminal.last.decode("utf-8", "replace")[-2000:]
         return f"\n--- child stderr ---\n{text}" if text.strip() else ""
 
     def stop(self) -> None:
@@ -121,19 +140,76 @@ class Child:
                 self.proc.kill()
                 self.proc.wait()
         self.stderr.close()
+        for stream in (self.reader, self.writer):
+            with contextlib.suppress(OSError):
+                stream.close()
+        if self.terminal is not None:
+            self.terminal.close()
 
 
-def start(args: list[str]) -> Child:
+class Terminal:
+    """A pseudo-terminal of 140x45 whose output a thread reads and counts (then drops)."""
+
+    def __init__(self, columns: int, rows: int) -> None:
+        self.master, self.slave = pty.openpty()
+        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        self.bytes = 0
+        self.last = b""
+        """The latest output, for error reports."""
+        self._reader = threading.Thread(target=self._drain, name="pty-drain", daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 1 << 16)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.bytes += len(chunk)
+            self.last = (self.last + chunk)[-4096:]
+
+    def close(self) -> None:
+        for fd in (self.slave, self.master):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def start(args: list[str], terminal: Terminal | None = None) -> Child:
     err = tempfile.TemporaryFile("w+")
+    if terminal is None:
+        proc = subprocess.Popen(
+            [sys.executable, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            cwd=HERE.parent,
+        )
+        assert proc.stdout is not None and proc.stdin is not None
+        return Child(proc, err, proc.stdout, proc.stdin)
+    # The child's stdin/stdout/stderr are the terminal (Textual writes to stderr);
+    # reports and the count travel on pipes.
+    report_r, report_w = os.pipe()
+    count_r, count_w = os.pipe()
+    env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
     proc = subprocess.Popen(
-        [sys.executable, *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=err,
+        [sys.executable, *args, "--report-fd", str(report_w), "--count-fd", str(count_r)],
+        stdin=terminal.slave,
+        stdout=terminal.slave,
+        stderr=terminal.slave,
         text=True,
         cwd=HERE.parent,
+        env=env,
+        pass_fds=(report_w, count_r),
+        start_new_session=True,
     )
-    return Child(proc, err)
+    os.close(report_w)
+    os.close(count_r)
+    reader = os.fdopen(report_r, "r", encoding="utf-8")
+    writer = os.fdopen(count_w, "w", encoding="utf-8")
+    return Child(proc, err, reader, writer, terminal)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -175,18 +251,18 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict[str, Any]:
                 str(args.key_every),
                 "--launched-at",
                 repr(launched),
-            ]
+            ],
+            Terminal(*SIZE) if args.terminal else None,
         )
         app.line(args.warmup + 60)  # the window starts
         ex_cpu0, ex_t0 = cpu_seconds(exchange.proc.pid), time.monotonic()
+        tty0 = app.terminal.bytes if app.terminal is not None else 0
         window = app.line(args.seconds + 60)
         ex_cpu = (cpu_seconds(exchange.proc.pid) - ex_cpu0) / (time.monotonic() - ex_t0)
+        tty_bytes = app.terminal.bytes - tty0 if app.terminal is not None else None
         exchange.proc.send_signal(signal.SIGUSR1)
         sent = exchange.line(30)
-        stdin = app.proc.stdin
-        assert stdin is not None
-        stdin.write(f"{sent['book_messages']['spot']}\n")
-        stdin.flush()
+        app.send(str(sent["book_messages"]["spot"]))
         report = app.line(60)
         app.proc.wait(30)
     finally:
@@ -214,6 +290,7 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict[str, Any]:
         "rss_mb": window["memory_kb"].get("VmRSS", 0) / 1024,
         "launch_s": window["launch_to_synced"],
         "ex_cpu%": 100 * ex_cpu,
+        "tty_kb/s": None if tty_bytes is None else tty_bytes / 1024 / seconds,
         "key_presses": window["key_presses"],
         "slow_consumers_dropped": sent["slow_consumers_dropped"],
         "health": report["health"],
@@ -254,6 +331,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--depth", type=int, default=1000, help="book depth subscribed")
     parser.add_argument("--key-every", type=float, default=0.5)
     parser.add_argument("--quick", action="store_true", help="one short run (smoke test)")
+    parser.add_argument(
+        "--terminal",
+        action="store_true",
+        help="run the dashboard on a 140x45 pseudo-terminal (real escape codes), not headless",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds, args.warmup, args.key_every = 1.0, 0.2, 0.3
@@ -262,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"e2e: {len(SYMBOLS)} spot books ({', '.join(SYMBOLS)}) at depth {args.depth}, "
         f"ladder on {SYMBOLS[0]}, window {args.seconds:g} s after {args.warmup:g} s warm-up, "
-        f"headless 140x45, {os.cpu_count()} cpus, load average {load_average()}"
+        f"{'pseudo-terminal' if args.terminal else 'headless'} {SIZE[0]}x{SIZE[1]}, "
+        f"{os.cpu_count()} cpus, load average {load_average()}"
     )
     print(" ".join(name.rjust(width) for name, width in COLUMNS))
     failed = False

@@ -21,11 +21,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,9 +36,13 @@ QUIET_SECONDS = 3.0
 """Fewer messages than were sent, and none for this long: the rest are lost."""
 
 
+REPORTS: list[TextIO] = []
+"""Where JSON lines go: the real stdout, or ``--report-fd`` when stdout is a terminal."""
+
+
 def emit(record: dict[str, Any]) -> None:
     # Textual redirects sys.stdout while it runs; the pipe to the parent is __stdout__.
-    out = sys.__stdout__
+    out = REPORTS[0] if REPORTS else sys.__stdout__
     assert out is not None
     out.write(json.dumps(record) + "\n")
     out.flush()
@@ -63,7 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--key-every", type=float, default=0.5)
     parser.add_argument("--launched-at", type=float, default=None)
     parser.add_argument("--size", default="140x45")
+    parser.add_argument("--report-fd", type=int, default=None, help="JSON lines here (terminal)")
+    parser.add_argument("--count-fd", type=int, default=None, help="read the count here")
     args = parser.parse_args(argv)
+    terminal = args.report_fd is not None
+    if terminal:
+        REPORTS.append(os.fdopen(args.report_fd, "w", encoding="utf-8"))
+    count_source: TextIO = (
+        os.fdopen(args.count_fd, "r", encoding="utf-8") if args.count_fd is not None else sys.stdin
+    )
 
     from kraken_tui.endpoints import Endpoints
     from kraken_tui.feeds.market_session import LiveMarketSession
@@ -110,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         drain: asyncio.Future[int] = loop.create_future()
 
         def read_expected() -> None:
-            line = sys.stdin.readline()
+            line = count_source.readline()
             loop.call_soon_threadsafe(drain.set_result, int(line or 0))
 
         threading.Thread(target=read_expected, name="bench-stdin", daemon=True).start()
@@ -182,8 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         tasks.append(asyncio.get_running_loop().create_task(measure()))
 
     app = KrakenApp(session, env_label="SIM", on_start=on_start)
-    width, height = (int(n) for n in args.size.split("x"))
-    app.run(headless=True, size=(width, height))
+    if terminal:
+        app.run()  # Textual's own driver on the pseudo-terminal the benchmark opened
+    else:
+        width, height = (int(n) for n in args.size.split("x"))
+        app.run(headless=True, size=(width, height))
     probe.uninstall()
     return app.return_code or 0
 
