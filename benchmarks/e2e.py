@@ -40,7 +40,7 @@ escape codes to a terminal, so a real terminal adds that encoding cost:
 Linux driver, TERM=xterm-256color) and adds tty_kb/s, what it wrote there.
 Then ``kraken-tui --help`` wall time (median of three runs).
 
-    python benchmarks/e2e.py [--rate 1000 10000] [--seconds 20] [--quick]
+    python benchmarks/e2e.py [--rate 1000 10000] [--seconds 20] [--terminal] [--quick]
 """
 
 from __future__ import annotations
