@@ -95,6 +95,36 @@ async def test_marks_out_of_view_are_not_drawn() -> None:
         assert marked(pane) == []
 
 
+async def test_an_order_between_levels_gets_its_own_empty_row() -> None:
+    # Seeded bids: 61,999.8, 61,999.6, 61,999.3 ... (no level at 61,999.5): on the
+    # embedded exchange, and in paper, a practice order is not part of the public book.
+    session = StaticSession()
+    account = session.store.account
+    pane = LadderPane(session)
+    async with WidgetHost(pane).run_test(size=(70, 30)):
+        assert [line for line in shown(pane) if line.split()[:1] == ["61,999.5"]] == []
+        account.upsert_order(btc_order("O-5", TradeSide.BUY, "61999.5", "0.3"))
+        assert pane.poll()
+        row = row_of(pane, "61,999.5")
+        assert row.endswith("▶ 0.3")
+        assert row.split()[1].strip("0.") == ""  # nothing else rests there
+        prices = [line.split()[0] for line in shown(pane) if line.split()[:1]]
+        assert prices.index("61,999.6") + 1 == prices.index("61,999.5")
+        assert prices.index("61,999.5") + 1 == prices.index("61,999.3")
+
+
+async def test_orders_beyond_the_book_or_through_the_spread_get_no_row() -> None:
+    session = StaticSession()
+    account = session.store.account
+    pane = LadderPane(session)
+    async with WidgetHost(pane).run_test(size=(70, 30)):
+        before = shown(pane)
+        account.upsert_order(btc_order("O-6", TradeSide.BUY, "50000.0", "1"))
+        account.upsert_order(btc_order("O-7", TradeSide.SELL, "61000.0", "1"))
+        pane.poll()
+        assert [line.rstrip() for line in shown(pane)] == [line.rstrip() for line in before]
+
+
 # ------------------------------------------------------------------ status
 def status_line(bar: StatusBar) -> str:
     return line_plain(bar.lines()[0])

@@ -187,7 +187,7 @@ class LadderPane(PolledPane, can_focus=True):
         view = self._view(self._rows_for_window())
         if view is None or not 0 <= line < self.body_height:
             return
-        items, _ = ladder_items(view)
+        items, _ = ladder_items(view, self._own())
         index = self._top + line
         if 0 <= index < len(items) and (row := items[index].row) is not None:
             self.cursor = row.price
@@ -259,7 +259,8 @@ class LadderPane(PolledPane, can_focus=True):
         if view is None or not (view.asks or view.bids):
             message = WAITING if health is BookHealth.RESYNCING else f"no levels · {health.value}"
             return Frame(title, [], message_body(body, width, message, "stale"), None, 0, width)
-        items, spread_index = ladder_items(view)
+        own = self._own()
+        items, spread_index = ladder_items(view, own)
         cursor_index = self._place_cursor(items, body)
         if cursor_index is None:
             self._top = spread_index - body // 2
@@ -271,7 +272,7 @@ class LadderPane(PolledPane, can_focus=True):
         if book is not None and self.group > 1:
             touch = build_view(book, 1, tick=self._tick())
         header, lines, cursor_line, decimals = layout_body(
-            view, items, self._top, body, width, self._decimals, cursor_index, touch, self._own()
+            view, items, self._top, body, width, self._decimals, cursor_index, touch, own
         )
         return Frame(title, header, lines, cursor_line, decimals, width)
 
@@ -306,7 +307,7 @@ class LadderPane(PolledPane, can_focus=True):
         view = self._view(self._rows_for_window() + abs(delta) + body)
         if view is None:
             return
-        items, spread_index = ladder_items(view)
+        items, spread_index = ladder_items(view, self._own())
         start = self._place_cursor(items, body)
         if start is None:
             start, self.cursor_line = spread_index, body // 2

@@ -10,7 +10,7 @@ marked at the right of their level (``◀ size`` for sells, ``▶ size`` for buy
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -55,13 +55,64 @@ class Item:
 SPREAD = Item("spread", None)
 
 
-def ladder_items(view: BookView) -> tuple[list[Item], int]:
-    """All items top to bottom and the index of the spread row."""
-    items = [Item("ask", row) for row in reversed(view.asks)]
+def ladder_items(view: BookView, own: Sequence[OwnOrder] = ()) -> tuple[list[Item], int]:
+    """All items top to bottom and the index of the spread row.
+
+    An ``own`` order whose price has no level in the view still gets a row (size 0) so
+    its mark shows: on the embedded exchange, and in ``paper`` above all, practice
+    orders are not part of the public book.
+    """
+    asks, bids = _with_own_levels(view, own)
+    items = [Item("ask", row) for row in reversed(asks)]
     spread_index = len(items)
     items.append(SPREAD)
-    items.extend(Item("bid", row) for row in view.bids)
+    items.extend(Item("bid", row) for row in bids)
     return items, spread_index
+
+
+def own_bucket(order: OwnOrder, price_precision: int, group_size: int) -> int:
+    """The scaled level price that holds ``order`` (asks round up, bids down, as
+    ``build_view`` buckets them)."""
+    size = max(1, group_size)
+    units = order.price.scaleb(price_precision) / size
+    return (math.ceil(units) if order.sell else math.floor(units)) * size
+
+
+def _with_own_levels(
+    view: BookView, own: Sequence[OwnOrder]
+) -> tuple[Sequence[LevelRow], Sequence[LevelRow]]:
+    """The view's asks and bids plus an empty row at each own order's price that lies
+    inside the book's shown range and has no level (never through the other side)."""
+    if not own:
+        return view.asks, view.bids
+    asks, bids = list(view.asks), list(view.bids)
+    for order in own:
+        price = own_bucket(order, view.price_precision, view.group_size)
+        if order.sell:
+            beyond_other = bool(bids) and price <= bids[0].price
+            _insert_empty(asks, price, better=lambda a, b: a < b, allowed=not beyond_other)
+        else:
+            beyond_other = bool(asks) and price >= asks[0].price
+            _insert_empty(bids, price, better=lambda a, b: a > b, allowed=not beyond_other)
+    return asks, bids
+
+
+def _insert_empty(
+    side: list[LevelRow], price: int, *, better: Callable[[int, int], bool], allowed: bool
+) -> None:
+    """Insert a size-0 row at ``price`` into ``side`` (best first), if it is missing and
+    no worse than the side's worst shown level."""
+    if not allowed or not side or better(side[-1].price, price):
+        return
+    for index, row in enumerate(side):
+        if row.price == price:
+            return
+        if better(price, row.price):
+            above = side[index - 1] if index else None
+            cum_qty = above.cum_qty if above else 0
+            cum_notional = above.cum_notional if above else 0
+            side.insert(index, LevelRow(price, 0, cum_qty, cum_notional))
+            return
 
 
 def locate(items: Sequence[Item], price: int) -> int | None:
@@ -188,11 +239,9 @@ def order_marks(
     if not orders:
         return {}  # the common case; the lookup below walks every item
     lines = {(item.side, item.row.price): index for index, item in enumerate(items) if item.row}
-    size = max(1, group_size)
     totals: dict[int, list[Decimal]] = {}
     for order in orders:
-        units = order.price.scaleb(price_precision) / size
-        bucket = (math.ceil(units) if order.sell else math.floor(units)) * size
+        bucket = own_bucket(order, price_precision, group_size)
         line = lines.get(("ask" if order.sell else "bid", bucket))
         if line is not None:
             pair = totals.setdefault(line, [Decimal(0), Decimal(0)])
