@@ -19,7 +19,7 @@ from kraken_tui.ui.app import KrakenApp
 from kraken_tui.ui.screens.confirm import ConfirmScreen
 from kraken_tui.ui.screens.review import ReviewScreen
 from kraken_tui.ui.screens.ticket import TicketScreen
-from kraken_tui.ui.widgets import OrdersPane
+from kraken_tui.ui.widgets import LadderPane, OrdersPane
 from tests.helpers import wait_for
 
 BOOK = (Venue.SPOT, "BTC/USD")
@@ -63,7 +63,7 @@ async def test_place_move_cancel_and_fill_from_the_keyboard(exchange: ExchangeSe
         )
         book = session.store.books[BOOK]
         best_bid = Decimal(book.bids(1)[0][0]) / 10  # BTC/USD has one price decimal
-        resting = best_bid - Decimal(50)
+        resting = best_bid - Decimal(1)  # ten ticks down: on screen, unlikely to fill
 
         # 1. A resting limit buy: it shows in ORDERS with its client order id.
         cl_ord_id = await send_ticket(pilot, app, "b", "0.01", str(resting))
@@ -71,6 +71,17 @@ async def test_place_move_cancel_and_fill_from_the_keyboard(exchange: ExchangeSe
         placed = ours(session, cl_ord_id)
         assert placed is not None and placed.limit_price == resting
         assert placed.side is OrderSide.BUY
+        ladder = app.dashboard.query_one(LadderPane)
+        shown_at = f"{resting:,.1f}"
+
+        def marked_on_ladder() -> bool:
+            lines = [ladder.render_line(y).text for y in range(ladder.size.height)]
+            return any(
+                line.split()[:1] == [shown_at] and line.rstrip().endswith("▶ 0.01")
+                for line in lines
+            )
+
+        await wait_for(marked_on_ladder, timeout=10)
 
         # 2. Move it one tick up from the orders pane.
         pane = app.dashboard.query_one(OrdersPane)
