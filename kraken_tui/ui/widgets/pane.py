@@ -12,19 +12,25 @@ render time, so a theme switch restyles without rebuilding.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widget import Widget
 
 from kraken_tui.feeds.session import MarketSession
 from kraken_tui.feeds.stores import MarketKey
+from kraken_tui.ui.render_mode import RenderMode
 
 Cell = tuple[str, str]
 """Text and the role (component-class suffix) that styles it."""
 Line = list[Cell]
+PADDING_KEY = ("<padding>", False)
+"""Where ``padding_style`` caches itself among the role styles (no role has this name)."""
 
 
 def line_width(line: Sequence[Cell]) -> int:
@@ -61,10 +67,11 @@ def line_plain(line: Sequence[Cell]) -> str:
 
 
 class PolledPane(Widget):
-    """A widget that polls its ``change_key()`` every ``POLL_INTERVAL`` seconds."""
+    """A widget that polls its ``change_key()`` every ``POLL_INTERVAL`` seconds (at the
+    default frame rate; the app's ``render_mode`` scales it, see ``ui/render_mode.py``)."""
 
     POLL_INTERVAL: ClassVar[float] = 1 / 20
-    """Seconds between polls of the store."""
+    """Seconds between polls of the store at the default frame rate."""
     ROLE_PREFIX: ClassVar[str] = "pane"
     """Component classes are named ``{ROLE_PREFIX}--{role}``."""
     SETTLE_KEY: ClassVar[bool] = True
@@ -76,12 +83,26 @@ class PolledPane(Widget):
         """The market session whose store this pane reads."""
         self.redraws = 0
         """How many times the pane rebuilt and refreshed (a skipped poll does not count)."""
+        self.poll_interval = self.POLL_INTERVAL
+        """Seconds between polls, as configured when the pane was mounted."""
         self._last_key: Hashable | None = None
         self._role_styles: dict[tuple[str, bool], Style] = {}
+        self._offset_styles: dict[tuple[str, int, int], Style] = {}
 
     # ------------------------------------------------------------------ polling
+    @property
+    def render_mode(self) -> RenderMode:
+        """The app's frame rate and drawing switches (the defaults outside KrakenApp)."""
+        mode = getattr(self.app, "render_mode", None)
+        return mode if isinstance(mode, RenderMode) else RenderMode()
+
+    def configured_interval(self) -> float:
+        """Seconds between polls under the app's render mode."""
+        return self.render_mode.poll_interval(self.POLL_INTERVAL)
+
     def on_mount(self) -> None:
-        self.set_interval(self.POLL_INTERVAL, self.poll, name=f"{type(self).__name__}-poll")
+        self.poll_interval = self.configured_interval()
+        self.set_interval(self.poll_interval, self.poll, name=f"{type(self).__name__}-poll")
         self.poll(force=True)
 
     def on_resize(self) -> None:
@@ -143,6 +164,42 @@ class PolledPane(Widget):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._role_styles.clear()
+        self._offset_styles.clear()
+
+    def line_strip(self, line: Sequence[Cell], width: int, y: int | None = None) -> Strip:
+        """One line as a strip exactly ``width`` cells wide (cropped or padded).
+
+        With ``y``, every cell carries its ``offset`` in the pane (Textual's text
+        selection reads it), as when Textual renders text; the padding carries only
+        the background, as Textual pads rendered text.
+        """
+        segments = []
+        used = 0
+        for text, role in line:
+            style = self.role_style(role) if y is None else self._offset_style(role, used, y)
+            segments.append(Segment(text, style))
+            used += cell_len(text)
+        if used > width:
+            return Strip(segments).adjust_cell_length(width, self.padding_style())
+        if used < width:
+            segments.append(Segment(" " * (width - used), self.padding_style()))
+        return Strip(segments, width)
+
+    def _offset_style(self, role: str, x: int, y: int) -> Style:
+        key = (role, x, y)
+        style = self._offset_styles.get(key)
+        if style is None:
+            style = self.role_style(role) + Style.from_meta({"offset": (x, y)})
+            self._offset_styles[key] = style
+        return style
+
+    def padding_style(self) -> Style:
+        """The background of the pane without its text colour (for blank cells)."""
+        cached = self._role_styles.get(PADDING_KEY)
+        if cached is None:
+            cached = Style(bgcolor=self.rich_style.bgcolor)
+            self._role_styles[PADDING_KEY] = cached
+        return cached
 
     def lines_to_text(self, lines: Sequence[Sequence[Cell]]) -> Text:
         """Styled text of a line model, one line per row, never wrapped."""
@@ -153,6 +210,96 @@ class PolledPane(Widget):
             for chunk, role in line:
                 text.append(chunk, self.role_style(role) if role else None)
         return text
+
+
+class LinePane(PolledPane):
+    """A polled pane drawn with Textual's line API from a line model.
+
+    A rebuild hands its lines to :meth:`show_lines`; the refresh that ``poll`` makes
+    right after repaints only the lines that differ from the previous model (none
+    when nothing visible changed). Each distinct line becomes a strip once and is
+    reused while it stays on screen, wherever it moves (a trade sliding down the
+    tape keeps its strip).
+    """
+
+    STRIP_CACHE_LIMIT: ClassVar[int] = 512
+    """Strips kept per pane; the cache starts over when it reaches this many."""
+
+    def __init__(self, session: MarketSession, *, id: str | None = None) -> None:
+        super().__init__(session, id=id)
+        self._lines: list[Line] = []
+        self._repaint: list[Region] | None = None
+        """Lines the next ``refresh()`` from ``poll`` repaints (None: the whole pane)."""
+        self._strips: dict[tuple[tuple[Cell, ...], int, int], Strip] = {}
+        self._lines_width = 0
+
+    def lines(self) -> list[Line]:
+        """The current line model, for tests."""
+        return self._lines
+
+    def show_lines(self, lines: list[Line]) -> None:
+        """Make ``lines`` the line model and note which pane lines changed."""
+        previous, self._lines = self._lines, lines
+        width, self._lines_width = self._lines_width, self.size.width
+        self._repaint = changed_rows(previous, lines, width) if width == self._lines_width else None
+        if len(previous) != len(lines):
+            # The pane's height may be ``auto``: a new line count needs a new layout.
+            self.refresh(layout=True)
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        """Repaint only the lines the last rebuild changed, when ``poll`` asks right after it.
+
+        Every other refresh (resize, theme, focus, Textual's own) repaints the whole pane.
+        """
+        lines, self._repaint = self._repaint, None
+        if lines is not None and repaint and not (regions or layout or recompose):
+            return super().refresh(*lines) if lines else self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y >= len(self._lines):
+            return Strip.blank(width, self.padding_style())
+        line = self._lines[y]
+        key = (tuple(line), width, y)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) >= self.STRIP_CACHE_LIMIT:
+                self._strips.clear()
+            strip = self._strips[key] = self.line_strip(line, width, y)
+        return strip
+
+
+def changed_rows(old: Sequence[Line], new: Sequence[Line], width: int) -> list[Region] | None:
+    """Runs of lines that differ between two line models, as regions ``width`` wide;
+    None (repaint everything) when the models have different lengths."""
+    if len(old) != len(new):
+        return None
+    regions: list[Region] = []
+    start: int | None = None
+    for y, (before, after) in enumerate(zip(old, new, strict=True)):
+        if before != after:
+            if start is None:
+                start = y
+        elif start is not None:
+            regions.append(Region(0, start, width, y - start))
+            start = None
+    if start is not None:
+        regions.append(Region(0, start, width, len(new) - start))
+    return regions
 
 
 def flow(chips: Sequence[Line], width: int, gap: int = 3) -> list[Line]:

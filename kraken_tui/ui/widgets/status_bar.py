@@ -1,5 +1,9 @@
 """One-line status bar: environment badge, selected market, the health of every public
-feed, and one compact chip for the private (account) side of both venues."""
+feed, and one compact chip for the private (account) side of both venues.
+
+Its message rates and ages change without any version bump, so it polls on its own
+clock (twice a second, once in low-power mode) whatever ``--fps`` says.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,12 @@ import time
 from collections.abc import Callable, Hashable
 from typing import ClassVar
 
-from rich.text import Text
-
 from kraken_tui.feeds.account_store import AccountStore, AuthState, PrivateStatus
 from kraken_tui.feeds.session import MarketSession
 from kraken_tui.feeds.stores import ConnState, FeedStatus
 from kraken_tui.model import Venue
 from kraken_tui.ui.widgets.formatting import age_text, rate_text
-from kraken_tui.ui.widgets.pane import Line, PolledPane, crop_line, line_width
+from kraken_tui.ui.widgets.pane import Line, LinePane, crop_line, line_width
 
 ENVIRONMENTS = ("sim", "replay", "paper", "demo", "live")
 """Environment labels with their own badge colour (``$env-<name>``)."""
@@ -41,7 +43,7 @@ ENV_SOURCES = ("environment", "env")
 """``PrivateStatus.source`` values meaning the keys came from environment variables."""
 
 
-class StatusBar(PolledPane):
+class StatusBar(LinePane):
     """Environment, market and feed health in one line; the app decides where it docks."""
 
     POLL_INTERVAL = 1 / 2
@@ -105,15 +107,16 @@ class StatusBar(PolledPane):
         self._pending = self._build()
         return (tuple(self._pending), self.size.width)
 
+    def configured_interval(self) -> float:
+        return self.render_mode.status_seconds
+
     def rebuild(self) -> None:
         self._line = self._pending
+        self.show_lines([crop_line(self._line, max(0, self.size.width))])
 
     def lines(self) -> list[Line]:
-        """The current line model, for tests."""
+        """The current line model (not cropped to the bar), for tests."""
         return [self._line]
-
-    def render(self) -> Text:
-        return self.lines_to_text([crop_line(self._line, max(0, self.size.width))])
 
     # ---------------------------------------------------------------- layout
     def _badge(self) -> Line:

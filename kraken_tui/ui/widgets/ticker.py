@@ -1,4 +1,8 @@
-"""The ticker pane: last price and its direction, touch, 24h stats; perp funding and OI."""
+"""The ticker pane: last price and its direction, touch, 24h stats; perp funding and OI.
+
+Drawn line by line (``LinePane``): a new ticker repaints only the lines whose text
+changed (usually the last price and the touch).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ import time
 from collections.abc import Callable, Hashable
 from decimal import Decimal
 from typing import ClassVar
-
-from rich.text import Text
 
 from kraken_tui.feeds.session import MarketSession
 from kraken_tui.model import Instrument, InstrumentKind, Ticker
@@ -17,7 +19,7 @@ from kraken_tui.ui.widgets.formatting import (
     decimal_text,
     percent_text,
 )
-from kraken_tui.ui.widgets.pane import Line, PolledPane, flow
+from kraken_tui.ui.widgets.pane import Line, LinePane, flow
 
 
 def wall_clock_ms() -> int:
@@ -25,7 +27,7 @@ def wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-class TickerPane(PolledPane, can_focus=True):
+class TickerPane(LinePane, can_focus=True):
     """Ticker for the session's selected market."""
 
     POLL_INTERVAL = 1 / 20
@@ -64,7 +66,6 @@ class TickerPane(PolledPane, can_focus=True):
         super().__init__(session, id=id)
         self.now_ms: Callable[[], int] = wall_clock_ms
         """Clock for the funding countdown; replace it to freeze time in tests."""
-        self._lines: list[Line] = []
         self._last_price: tuple[object, Decimal | None] = (None, None)
         self._direction = 0
 
@@ -87,26 +88,14 @@ class TickerPane(PolledPane, can_focus=True):
         instrument = self.session.store.instruments.get(key)
         title: Line = [("TICKER", "title"), (f" {key[1]} {key[0].value}", "header")]
         if ticker is None:
-            if len(self._lines) != 2:
-                self.refresh(layout=True)
-            self._lines = [title, [("waiting for ticker…", "stale")]]
+            self.show_lines([title, [("waiting for ticker…", "stale")]])
             return
         self._track_direction(key, ticker.last)
         width = max(1, self.size.width)
         lines = [title]
         for group in self._groups(ticker, instrument):
             lines.extend(flow(group, width))
-        if len(lines) != len(self._lines):
-            # The pane's height is usually ``auto``: a new line count needs a new layout.
-            self.refresh(layout=True)
-        self._lines = lines
-
-    def lines(self) -> list[Line]:
-        """The current line model, for tests."""
-        return self._lines
-
-    def render(self) -> Text:
-        return self.lines_to_text(self._lines)
+        self.show_lines(lines)
 
     # ---------------------------------------------------------------- layout
     def _track_direction(self, key: object, last: Decimal | None) -> None:
