@@ -3,16 +3,20 @@ status bar's ``acct`` chip for the private feeds."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from textual.color import Color
 
+from kraken_tui.book import BookHealth, BookView, LevelRow
 from kraken_tui.feeds.account_store import AuthState
+from kraken_tui.feeds.session import Selection
 from kraken_tui.feeds.stores import ConnState
 from kraken_tui.model import TradeSide, Venue
 from kraken_tui.model.account import Order
 from kraken_tui.ui.theme_vars import THEME_VARIABLE_DEFAULTS
 from kraken_tui.ui.widgets import LadderPane, StatusBar
+from kraken_tui.ui.widgets.ladder_marks import tag_side
 from kraken_tui.ui.widgets.pane import line_plain
 from tests.ui.fakes import StaticSession
 from tests.ui.widget_host import WidgetHost
@@ -123,6 +127,63 @@ async def test_orders_beyond_the_book_or_through_the_spread_get_no_row() -> None
         account.upsert_order(btc_order("O-7", TradeSide.SELL, "61000.0", "1"))
         pane.poll()
         assert [line.rstrip() for line in shown(pane)] == [line.rstrip() for line in before]
+
+
+# Seeded PF_XBTUSD: asks 62,011, 62,014, 62,016 ...; bids 62,010, 62,009, 62,007, 62,006,
+# 62,003, 62,000 (own buy 0.02), 61,999 ...; the position is long 0.04, entry 61,211,
+# mark 62,011, liq 55,020.
+PERP = Selection(Venue.FUTURES, "PF_XBTUSD", 25)
+
+
+async def test_position_prices_in_view_are_tagged_on_the_ladder() -> None:
+    session = StaticSession(PERP)
+    pane = LadderPane(session)
+    async with WidgetHost(pane).run_test(size=(70, 40)):
+        assert row_of(pane, "62,011").endswith("mark")  # on the best ask
+        text = "".join(shown(pane))
+        assert "entry" not in text and "liq" not in text  # far below the shown book
+        position = session.store.account.positions["PF_XBTUSD"]
+        session.store.account.upsert_position(
+            replace(
+                position,
+                entry_price=Decimal("62000"),
+                mark_price=Decimal("62012.4"),
+                liquidation_price=Decimal("61999"),
+            )
+        )
+        assert pane.poll()
+        assert row_of(pane, "62,000").endswith("▶ 0.02 entry")  # beside our order
+        assert row_of(pane, "61,999").endswith("liq")
+        assert colour_of(pane, "liq") == Color.parse(THEME_VARIABLE_DEFAULTS["loss"])
+        # 62,012.4 has no level: an empty row at the bucket that holds it (asks round up).
+        assert row_of(pane, "62,013").endswith("mark")
+
+
+def test_a_price_inside_the_spread_goes_to_a_side_only_within_one_bucket() -> None:
+    def view(group_size: int) -> BookView:
+        row = LevelRow(0, 1, 1, 0)
+        return BookView(
+            "X", 0, 0, BookHealth.SYNCED, 1,
+            asks=(replace(row, price=110),), bids=(replace(row, price=100),),
+            group_size=group_size,
+        )  # fmt: skip
+
+    assert tag_side(view(1), Decimal("105")) is None  # the spread row stands for it
+    assert tag_side(view(1), Decimal("100.5")) is False
+    assert tag_side(view(1), Decimal("109.7")) is True
+    assert tag_side(view(1), Decimal("110")) is True
+    assert tag_side(view(1), Decimal("99")) is False
+    # Grouped by 10: every price in the spread is within a bucket of a side.
+    assert tag_side(view(10), Decimal("104")) is False
+    assert tag_side(view(10), Decimal("105")) is True  # a tie goes to the ask
+    assert tag_side(view(10), Decimal("106")) is True
+
+
+async def test_spot_ladders_have_no_position_tags() -> None:
+    pane = LadderPane(StaticSession())
+    async with WidgetHost(pane).run_test(size=(70, 40)):
+        text = "".join(shown(pane))
+        assert "mark" not in text and "entry" not in text and "liq" not in text
 
 
 # ------------------------------------------------------------------ status

@@ -24,13 +24,11 @@ from kraken_tui.book import BookHealth, BookView, build_view
 from kraken_tui.feeds.session import MarketSession
 from kraken_tui.model import TradeSide, Venue
 from kraken_tui.model.scaled import format_scaled, from_scaled
-from kraken_tui.ui.gc_pauses import freeze_startup_objects, startup_frozen
 from kraken_tui.ui.widgets.ladder_layout import (
     GROUPS,
     WAITING,
     Frame,
     Item,
-    OwnOrder,
     ladder_items,
     layout_body,
     locate,
@@ -39,6 +37,7 @@ from kraken_tui.ui.widgets.ladder_layout import (
     step,
     title_line,
 )
+from kraken_tui.ui.widgets.ladder_marks import OwnOrder, PriceTag
 from kraken_tui.ui.widgets.pane import Line, PolledPane
 
 if TYPE_CHECKING:
@@ -86,6 +85,8 @@ class LadderPane(PolledPane, can_focus=True):
         "ladder--own-ask",
         "ladder--own-bid",
         "ladder--own",
+        "ladder--position",
+        "ladder--liq",
     }
 
     DEFAULT_CSS = """
@@ -113,6 +114,8 @@ class LadderPane(PolledPane, can_focus=True):
     LadderPane > .ladder--own-ask { color: $ask; text-style: bold; }
     LadderPane > .ladder--own-bid { color: $bid; text-style: bold; }
     LadderPane > .ladder--own { color: $accent; text-style: bold; }
+    LadderPane > .ladder--position { color: $accent; }
+    LadderPane > .ladder--liq { color: $loss; text-style: bold; }
     """
 
     def __init__(self, session: MarketSession, *, id: str | None = None) -> None:
@@ -187,7 +190,7 @@ class LadderPane(PolledPane, can_focus=True):
         view = self._view(self._rows_for_window())
         if view is None or not 0 <= line < self.body_height:
             return
-        items, _ = ladder_items(view, self._own())
+        items, _ = ladder_items(view, self._own(), self._tags())
         index = self._top + line
         if 0 <= index < len(items) and (row := items[index].row) is not None:
             self.cursor = row.price
@@ -209,6 +212,7 @@ class LadderPane(PolledPane, can_focus=True):
             self.group_index,
             self.cursor,
             self.session.store.account.orders_version,
+            self.session.store.account.positions_version,
         )
 
     def rebuild(self) -> None:
@@ -223,9 +227,6 @@ class LadderPane(PolledPane, can_focus=True):
             self.probe.built(self._frame, book)
             if self._repaint == []:
                 self.probe.shown(self._frame, self)  # what the screen shows is already current
-        if not startup_frozen() and book is not None and book.health is BookHealth.SYNCED:
-            # The first live book: start-up is over, freeze what it built (see gc_pauses).
-            self.call_after_refresh(freeze_startup_objects)
 
     # ---------------------------------------------------------------- layout
     def _tick(self) -> int:
@@ -259,8 +260,8 @@ class LadderPane(PolledPane, can_focus=True):
         if view is None or not (view.asks or view.bids):
             message = WAITING if health is BookHealth.RESYNCING else f"no levels · {health.value}"
             return Frame(title, [], message_body(body, width, message, "stale"), None, 0, width)
-        own = self._own()
-        items, spread_index = ladder_items(view, own)
+        own, tags = self._own(), self._tags()
+        items, spread_index = ladder_items(view, own, tags)
         cursor_index = self._place_cursor(items, body)
         if cursor_index is None:
             self._top = spread_index - body // 2
@@ -272,9 +273,22 @@ class LadderPane(PolledPane, can_focus=True):
         if book is not None and self.group > 1:
             touch = build_view(book, 1, tick=self._tick())
         header, lines, cursor_line, decimals = layout_body(
-            view, items, self._top, body, width, self._decimals, cursor_index, touch, own
+            view, items, self._top, body, width, self._decimals, cursor_index, touch, own, tags
         )
         return Frame(title, header, lines, cursor_line, decimals, width)
+
+    def _tags(self) -> list[PriceTag]:
+        """Our futures position's entry, mark and liquidation prices on this market."""
+        venue, symbol = self.market_key
+        position = self.session.store.account.positions.get(symbol)
+        if venue is not Venue.FUTURES or position is None or not position.size:
+            return []
+        tags = [PriceTag("entry", position.entry_price)]
+        if position.mark_price is not None:
+            tags.append(PriceTag("mark", position.mark_price))
+        if position.liquidation_price is not None:
+            tags.append(PriceTag("liq", position.liquidation_price, "liq"))
+        return tags
 
     def _own(self) -> list[OwnOrder]:
         """Our resting limit orders on this market (stops are triggers, not in the book)."""
@@ -307,7 +321,7 @@ class LadderPane(PolledPane, can_focus=True):
         view = self._view(self._rows_for_window() + abs(delta) + body)
         if view is None:
             return
-        items, spread_index = ladder_items(view, self._own())
+        items, spread_index = ladder_items(view, self._own(), self._tags())
         start = self._place_cursor(items, body)
         if start is None:
             start, self.cursor_line = spread_index, body // 2

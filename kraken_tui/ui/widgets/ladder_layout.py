@@ -9,10 +9,8 @@ marked at the right of their level (``◀ size`` for sells, ``▶ size`` for buy
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from rich.cells import cell_len
 
@@ -24,8 +22,8 @@ from kraken_tui.ui.widgets.formatting import (
     needed_decimals,
     price_text,
     qty_text,
-    trimmed_text,
 )
+from kraken_tui.ui.widgets.ladder_marks import OwnOrder, PriceTag, level_marks, with_marked_levels
 from kraken_tui.ui.widgets.pane import Cell, Line, crop_line, line_width
 
 GROUPS = (1, 2, 5, 10, 25, 50, 100, 250, 500, 1000)
@@ -55,64 +53,17 @@ class Item:
 SPREAD = Item("spread", None)
 
 
-def ladder_items(view: BookView, own: Sequence[OwnOrder] = ()) -> tuple[list[Item], int]:
-    """All items top to bottom and the index of the spread row.
-
-    An ``own`` order whose price has no level in the view still gets a row (size 0) so
-    its mark shows: on the embedded exchange, and in ``paper`` above all, practice
-    orders are not part of the public book.
-    """
-    asks, bids = _with_own_levels(view, own)
+def ladder_items(
+    view: BookView, own: Sequence[OwnOrder] = (), tags: Sequence[PriceTag] = ()
+) -> tuple[list[Item], int]:
+    """All items top to bottom and the index of the spread row, with an empty row at
+    each marked price that has no level (see :mod:`ladder_marks`)."""
+    asks, bids = with_marked_levels(view, own, tags)
     items = [Item("ask", row) for row in reversed(asks)]
     spread_index = len(items)
     items.append(SPREAD)
     items.extend(Item("bid", row) for row in bids)
     return items, spread_index
-
-
-def own_bucket(order: OwnOrder, price_precision: int, group_size: int) -> int:
-    """The scaled level price that holds ``order`` (asks round up, bids down, as
-    ``build_view`` buckets them)."""
-    size = max(1, group_size)
-    units = order.price.scaleb(price_precision) / size
-    return (math.ceil(units) if order.sell else math.floor(units)) * size
-
-
-def _with_own_levels(
-    view: BookView, own: Sequence[OwnOrder]
-) -> tuple[Sequence[LevelRow], Sequence[LevelRow]]:
-    """The view's asks and bids plus an empty row at each own order's price that lies
-    inside the book's shown range and has no level (never through the other side)."""
-    if not own:
-        return view.asks, view.bids
-    asks, bids = list(view.asks), list(view.bids)
-    for order in own:
-        price = own_bucket(order, view.price_precision, view.group_size)
-        if order.sell:
-            beyond_other = bool(bids) and price <= bids[0].price
-            _insert_empty(asks, price, better=lambda a, b: a < b, allowed=not beyond_other)
-        else:
-            beyond_other = bool(asks) and price >= asks[0].price
-            _insert_empty(bids, price, better=lambda a, b: a > b, allowed=not beyond_other)
-    return asks, bids
-
-
-def _insert_empty(
-    side: list[LevelRow], price: int, *, better: Callable[[int, int], bool], allowed: bool
-) -> None:
-    """Insert a size-0 row at ``price`` into ``side`` (best first), if it is missing and
-    no worse than the side's worst shown level."""
-    if not allowed or not side or better(side[-1].price, price):
-        return
-    for index, row in enumerate(side):
-        if row.price == price:
-            return
-        if better(price, row.price):
-            above = side[index - 1] if index else None
-            cum_qty = above.cum_qty if above else 0
-            cum_notional = above.cum_notional if above else 0
-            side.insert(index, LevelRow(price, 0, cum_qty, cum_notional))
-            return
 
 
 def locate(items: Sequence[Item], price: int) -> int | None:
@@ -212,50 +163,6 @@ def level_line(
         (" ", ""),
         (bar.ljust(columns.bar), f"bar-{side}" if live else "stale"),
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class OwnOrder:
-    """One of our resting limit orders on the ladder's market."""
-
-    sell: bool
-    price: Decimal
-    remaining: Decimal
-
-
-def order_marks(
-    items: Sequence[Item],
-    orders: Sequence[OwnOrder],
-    price_precision: int,
-    group_size: int,
-    qty_precision: int,
-) -> dict[int, Cell]:
-    """Mark text per item index: ``◀ 0.2`` (sells), ``▶ 0.1`` (buys), summed per level.
-
-    A sell rests on the ask side, a buy on the bid side; with grouping an order marks
-    the bucket that holds its price (asks round up, bids down, as ``build_view`` does).
-    Orders whose level is not among ``items`` are not marked.
-    """
-    if not orders:
-        return {}  # the common case; the lookup below walks every item
-    lines = {(item.side, item.row.price): index for index, item in enumerate(items) if item.row}
-    totals: dict[int, list[Decimal]] = {}
-    for order in orders:
-        bucket = own_bucket(order, price_precision, group_size)
-        line = lines.get(("ask" if order.sell else "bid", bucket))
-        if line is not None:
-            pair = totals.setdefault(line, [Decimal(0), Decimal(0)])
-            pair[0 if order.sell else 1] += order.remaining
-    marks: dict[int, Cell] = {}
-    for line, (sold, bought) in totals.items():
-        parts = []
-        if sold:
-            parts.append("◀ " + trimmed_text(sold, qty_precision))
-        if bought:
-            parts.append("▶ " + trimmed_text(bought, qty_precision))
-        role = "own" if sold and bought else "own-ask" if sold else "own-bid"
-        marks[line] = (" ".join(parts), role)
-    return marks
 
 
 def _rule(label: str, width: int, role: str) -> Line:
@@ -358,16 +265,18 @@ def layout_body(
     cursor_index: int | None,
     touch: BookView | None = None,
     own: Sequence[OwnOrder] = (),
+    tags: Sequence[PriceTag] = (),
 ) -> tuple[Line, list[Line], int | None, int]:
     """Header and body lines for the window ``items[top:top + height]``, with ``own``
-    orders marked at the right of their levels."""
+    orders and the position's ``tags`` marked at the right of their levels."""
     window = [items[i] if 0 <= i < len(items) else None for i in range(top, top + height)]
     rows = [item.row for item in window if item is not None and item.row is not None]
-    every = order_marks(items, own, view.price_precision, view.group_size, view.qty_precision)
+    places = [(item.side, item.row.price if item.row else None) for item in items]
+    every = level_marks(places, view, own, tags)
     marks = {i - top: mark for i, mark in every.items() if top <= i < top + height}
     # The bars give up the room the widest mark needs, so marks never cover a bar; sized
     # on every mark in the view, not just those on screen, so scrolling does not jolt it.
-    reserve = 1 + max(cell_len(text) for text, _ in every.values()) if every else 0
+    reserve = 1 + max(line_width(mark) for mark in every.values()) if every else 0
     columns, texts = fit_columns(
         rows, view.price_precision, view.qty_precision, width, decimals, reserve
     )
@@ -383,8 +292,11 @@ def layout_body(
         else:
             line = level_line(item.side, item.row, next(level_texts), columns, max_cum, live)
             if index in marks:
-                text, role = marks[index]
-                line.append((" " + text.rjust(reserve - 1), role if live else "stale"))
+                # The padding takes the first mark's style, as one cell with it.
+                (first, role), *rest = marks[index]
+                pad = " " * (reserve - line_width(marks[index]))
+                line.append((pad + first, role if live else "stale"))
+                line.extend((text, role if live else "stale") for text, role in rest)
             body.append(crop_line(line, width))
     cursor_line = None
     if cursor_index is not None and 0 <= cursor_index - top < height:
