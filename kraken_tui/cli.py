@@ -28,6 +28,7 @@ EPILOG = """\
 examples:
   kraken-tui                              dashboard on the embedded exchange
   kraken-tui --symbol PF_XBTUSD           start on the BTC perpetual
+  kraken-tui --env paper                  practise against Kraken's live prices (no keys)
   kraken-tui --env live                   dashboard on Kraken's public market data (read-only)
   kraken-tui sim --port 8765              run the exchange alone, for bots and other clients
   kraken-tui --exchange http://127.0.0.1:8765   dashboard on an exchange already running
