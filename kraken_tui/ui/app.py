@@ -14,11 +14,14 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from kraken_tui.book import BookHealth
 from kraken_tui.feeds.risk import LimitsFor
 from kraken_tui.feeds.session import MarketSession
 from kraken_tui.feeds.stores import ConnState
 from kraken_tui.model import Venue
 from kraken_tui.ui.commands import MarketProvider, dashboard_commands, filter_textual_commands
+from kraken_tui.ui.gc_pauses import freeze_startup_objects, startup_frozen
+from kraken_tui.ui.render_mode import RenderMode
 from kraken_tui.ui.screens.confirm import Choice, ConfirmScreen
 from kraken_tui.ui.screens.dashboard import DashboardScreen, TitleBar
 from kraken_tui.ui.screens.help import HelpScreen, binding_rows
@@ -32,6 +35,7 @@ from kraken_tui.ui.theming import (
     load_themes,
     resolve_theme_name,
 )
+from kraken_tui.ui.widgets.pane import FrameClock
 
 FEED_WORKER_GROUP = "feeds"
 SHUTDOWN_TIMEOUT = 5.0
@@ -74,12 +78,19 @@ class KrakenApp(App[None]):
         theme_dirs: Iterable[Path] | None = None,
         limits: LimitsFor | None = None,
         on_live_confirmed: Callable[[], None] | None = None,
+        render_mode: RenderMode | None = None,
     ) -> None:
         """``limits``: each instrument's order limits (the settings file); built-in
         defaults when None. ``on_live_confirmed``: when given, the app first asks for
         ``LIVE`` typed out and calls it on that exact answer (it enables the session's
-        gateway, which was built disabled); any other answer leaves trading off."""
+        gateway, which was built disabled); any other answer leaves trading off.
+        ``render_mode``: frame rate and drawing switches (``--fps``, ``--low-power``,
+        ``--low-flicker``); the defaults when None."""
         super().__init__()
+        self.render_mode = RenderMode() if render_mode is None else render_mode
+        """Frame rate and drawing switches every pane reads."""
+        self.frame_clock = FrameClock(self.render_mode.fps)
+        """The one timer the panes poll on (see ``FrameClock``)."""
         self.session = session
         self.env_label = env_label
         self.start_feeds = start_feeds
@@ -112,6 +123,7 @@ class KrakenApp(App[None]):
         return self.dashboard
 
     def on_mount(self) -> None:
+        self.set_interval(1 / self.frame_clock.fps, self._frame_tick, name="frame-clock")
         problems = [str(error) for error in self.theme_errors]
         if self._theme_notice:
             problems.insert(0, self._theme_notice)
@@ -123,6 +135,18 @@ class KrakenApp(App[None]):
             )
         if self.on_live_confirmed is not None:
             self.push_screen(LiveConfirmScreen(), self._live_answered)
+
+    def _frame_tick(self) -> None:
+        self.frame_clock.tick()
+        if not startup_frozen() and self._live_book_shown():
+            # Start-up is over once a live book is on screen: freeze what it built
+            # (see gc_pauses), after this frame reaches the screen.
+            self.call_after_refresh(freeze_startup_objects)
+
+    def _live_book_shown(self) -> bool:
+        selection = self.session.selection
+        book = self.session.store.books.get((selection.venue, selection.symbol))
+        return book is not None and book.health is BookHealth.SYNCED and len(book) > 0
 
     def _live_answered(self, confirmed: bool | None) -> None:
         if confirmed and self.on_live_confirmed is not None:

@@ -101,9 +101,18 @@ class PolledPane(Widget):
         return self.render_mode.poll_interval(self.POLL_INTERVAL)
 
     def on_mount(self) -> None:
-        self.poll_interval = self.configured_interval()
-        self.set_interval(self.poll_interval, self.poll, name=f"{type(self).__name__}-poll")
+        clock = getattr(self.app, "frame_clock", None)
+        if isinstance(clock, FrameClock):
+            self.poll_interval = clock.add(self, self.configured_interval())
+        else:
+            self.poll_interval = self.configured_interval()
+            self.set_interval(self.poll_interval, self.poll, name=f"{type(self).__name__}-poll")
         self.poll(force=True)
+
+    def on_unmount(self) -> None:
+        clock = getattr(self.app, "frame_clock", None)
+        if isinstance(clock, FrameClock):
+            clock.remove(self)
 
     def on_resize(self) -> None:
         self.poll(force=True)
@@ -210,6 +219,40 @@ class PolledPane(Widget):
             for chunk, role in line:
                 text.append(chunk, self.role_style(role) if role else None)
         return text
+
+
+class FrameClock:
+    """One timer for every polled pane of an app, so that their redraws of one moment
+    reach the screen in one update.
+
+    With a timer each, the ladder, ticker and tape fell out of step and Textual
+    composed a screen update for each of them (about 30 a second at 20 frames/s, each
+    walking the containers between them). On the clock every pane polls on every
+    ``n``-th tick, ``n`` fixed when it is added: the ladder and ticker on each, the
+    tape on every other, all in the same tick.
+    """
+
+    def __init__(self, fps: float) -> None:
+        self.fps = fps
+        """Ticks per second (the owner runs :meth:`tick` on a timer of ``1 / fps``)."""
+        self.ticks = 0
+        self._panes: dict[PolledPane, int] = {}
+
+    def add(self, pane: PolledPane, interval: float) -> float:
+        """Poll ``pane`` about every ``interval`` seconds; returns the interval it gets."""
+        every = max(1, round(interval * self.fps))
+        self._panes[pane] = every
+        return every / self.fps
+
+    def remove(self, pane: PolledPane) -> None:
+        self._panes.pop(pane, None)
+
+    def tick(self) -> None:
+        self.ticks += 1
+        ticks = self.ticks
+        for pane, every in list(self._panes.items()):
+            if ticks % every == 0:
+                pane.poll()
 
 
 class LinePane(PolledPane):
