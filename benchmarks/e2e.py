@@ -40,7 +40,12 @@ escape codes to a terminal, so a real terminal adds that encoding cost:
 Linux driver, TERM=xterm-256color) and adds tty_kb/s, what it wrote there.
 Then ``kraken-tui --help`` wall time (median of three runs).
 
+``--fps N``, ``--low-power`` and ``--low-flicker`` run the dashboard in that
+render mode (as the same kraken-tui options), to show what each saves: compare
+cpu%, frames/s and, with ``--terminal``, tty_kb/s against a default run.
+
     python benchmarks/e2e.py [--rate 1000 10000] [--seconds 20] [--terminal] [--quick]
+                             [--fps N] [--low-power] [--low-flicker]
 """
 
 from __future__ import annotations
@@ -251,6 +256,7 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict[str, Any]:
                 str(args.key_every),
                 "--launched-at",
                 repr(launched),
+                *render_options(args),
             ],
             Terminal(*SIZE) if args.terminal else None,
         )
@@ -297,6 +303,16 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def render_options(args: argparse.Namespace) -> list[str]:
+    """The dashboard's render-mode options (as kraken-tui's) for the app process."""
+    options = [] if args.fps is None else ["--fps", str(args.fps)]
+    if args.low_power:
+        options.append("--low-power")
+    if args.low_flicker:
+        options.append("--low-flicker")
+    return options
+
+
 def cell(value: Any, width: int) -> str:
     if value is None:
         return "-".rjust(width)
@@ -336,16 +352,22 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run the dashboard on a 140x45 pseudo-terminal (real escape codes), not headless",
     )
+    parser.add_argument("--fps", type=int, default=None, help="the dashboard's --fps")
+    parser.add_argument("--low-power", action="store_true", help="the dashboard's --low-power")
+    parser.add_argument("--low-flicker", action="store_true", help="the dashboard's --low-flicker")
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds, args.warmup, args.key_every = 1.0, 0.2, 0.3
     if any(r <= 0 for r in args.rate) or args.seconds <= 0:
         parser.error("--rate and --seconds must be positive")
+    if args.fps is not None and not 1 <= args.fps <= 60:
+        parser.error("--fps must be between 1 and 60")
     print(
         f"e2e: {len(SYMBOLS)} spot books ({', '.join(SYMBOLS)}) at depth {args.depth}, "
         f"ladder on {SYMBOLS[0]}, window {args.seconds:g} s after {args.warmup:g} s warm-up, "
         f"{'pseudo-terminal' if args.terminal else 'headless'} {SIZE[0]}x{SIZE[1]}, "
-        f"{os.cpu_count()} cpus, load average {load_average()}"
+        f"{os.cpu_count()} cpus, load average {load_average()}, "
+        f"render: {' '.join(render_options(args)) or 'default (20 fps)'}"
     )
     print(" ".join(name.rjust(width) for name, width in COLUMNS))
     failed = False

@@ -5,7 +5,8 @@ endpoints and practice keys arrive as JSON in ``--exchange``, with the ladder on
 the first of ``--symbols``. The session shows one book; so that the market moves
 on all of them, the benchmark also asks the real spot feed for the other
 symbols' books, tickers and trades (``want_book`` and friends, as the session
-itself does). ``kraken_tui/ui/bench_probe.py`` counts and times.
+itself does). ``kraken_tui/ui/bench_probe.py`` counts and times. ``--fps``,
+``--low-power`` and ``--low-flicker`` set the render mode as the command line does.
 
 Once every book is SYNCED and ``--warmup`` has passed it measures for
 ``--seconds`` (announced with a JSON line ``"event": "start"``), pressing
@@ -70,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="140x45")
     parser.add_argument("--report-fd", type=int, default=None, help="JSON lines here (terminal)")
     parser.add_argument("--count-fd", type=int, default=None, help="read the count here")
+    parser.add_argument("--fps", type=int, default=None, help="as kraken-tui --fps")
+    parser.add_argument("--low-power", action="store_true", help="as kraken-tui --low-power")
+    parser.add_argument("--low-flicker", action="store_true", help="as kraken-tui --low-flicker")
     args = parser.parse_args(argv)
     terminal = args.report_fd is not None
     if terminal:
@@ -85,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     from kraken_tui.model.secret import Credentials, Secret
     from kraken_tui.ui.app import KrakenApp
     from kraken_tui.ui.bench_probe import LadderProbe
+    from kraken_tui.ui.render_mode import RenderMode
     from kraken_tui.ui.widgets.ladder import LadderPane
 
     exchange = json.loads(args.exchange)
@@ -194,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     async def on_start() -> None:
         tasks.append(asyncio.get_running_loop().create_task(measure()))
 
-    app = KrakenApp(session, env_label="SIM", on_start=on_start)
+    mode = RenderMode.from_options(args.fps, low_power=args.low_power, low_flicker=args.low_flicker)
+    app = KrakenApp(session, env_label="SIM", on_start=on_start, render_mode=mode)
     if terminal:
         app.run()  # Textual's own driver on the pseudo-terminal the benchmark opened
     else:

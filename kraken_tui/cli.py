@@ -43,6 +43,21 @@ commands:
 """
 
 
+MIN_FPS, MAX_FPS = 1, 60
+"""``--fps`` range (kept here, equal to ``ui.render_mode``'s, so --help loads no UI code)."""
+
+
+def fps_value(text: str) -> int:
+    """``--fps``: a whole number of redraws per second within ``MIN_FPS..MAX_FPS``."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not MIN_FPS <= value <= MAX_FPS:
+        raise argparse.ArgumentTypeError(f"{value} is outside {MIN_FPS}-{MAX_FPS}")
+    return value
+
+
 def _venue_of(symbol: str) -> str:
     return "futures" if symbol.upper().startswith(FUTURES_PREFIXES) else "spot"
 
@@ -76,6 +91,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="settings file with per-instrument order limits (default: "
         "$XDG_CONFIG_HOME/kraken-tui/config.toml, if present)",
+    )
+    parser.add_argument(
+        "--fps",
+        type=fps_value,
+        metavar="N",
+        help=f"redraws per second of the ladder and ticker, {MIN_FPS}-{MAX_FPS} (the trade "
+        "tape at half that; default: 20, or 4 with --low-power, 10 with --low-flicker)",
+    )
+    parser.add_argument(
+        "--low-power",
+        action="store_true",
+        help="for laptops on battery: 4 redraws a second, no depth bars, feed rates once a second",
+    )
+    parser.add_argument(
+        "--low-flicker",
+        action="store_true",
+        help="for tmux, screen or slow links: fewer changed lines per frame (no depth bars, "
+        "no cumulative column, so a new size redraws only its own level) and 10 redraws "
+        "a second",
     )
     parser.add_argument(
         "--exchange",
@@ -198,6 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         trade=args.trade,
         upstream=args.upstream,
         config_path=args.config,
+        fps=args.fps,
+        low_power=args.low_power,
+        low_flicker=args.low_flicker,
     )
 
 

@@ -116,6 +116,38 @@ def test_e2e_quick_run_on_a_pseudo_terminal_writes_to_it() -> None:
     assert float(values["tty_kb/s"].replace(",", "")) > 0
 
 
+def test_e2e_quick_run_in_a_render_mode_says_so() -> None:
+    """``--fps`` / ``--low-power`` reach the dashboard (the header names the mode)."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO_ROOT / "benchmarks" / "e2e.py"),
+            "--quick",
+            "--rate",
+            "500",
+            "--fps",
+            "5",
+            "--low-power",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=REPO_ROOT,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert lines[0].endswith("render: --fps 5 --low-power")
+    header_at = next(i for i, line in enumerate(lines) if line.split()[:1] == ["rate"])
+    row = dict(zip(E2E_COLUMNS, lines[header_at + 1].split(), strict=True))
+    assert row["lost"] == "0" and row["crc_bad"] == "0"
+
+
+def test_e2e_rejects_an_fps_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        e2e.main(["--fps", "0"])
+    assert "--fps must be between 1 and 60" in capsys.readouterr().err
+
+
 def test_e2e_percentile_takes_the_nearest_rank() -> None:
     assert e2e.percentile([5.0, 1.0, 3.0, 2.0, 4.0], 0.5) == 3.0
     assert e2e.percentile([float(n) for n in range(1, 101)], 0.99) == 99.0

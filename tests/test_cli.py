@@ -14,7 +14,18 @@ from kraken_tui.endpoints import from_exchange_url
 from kraken_tui.launch import EmbeddedExchange
 
 HELP_TOPICS = {
-    (): ["embedded", "--exchange", "--symbol", "sim", "verify", "screenshots", "examples"],
+    (): [
+        "embedded",
+        "--exchange",
+        "--symbol",
+        "--fps",
+        "--low-power",
+        "--low-flicker",
+        "sim",
+        "verify",
+        "screenshots",
+        "examples",
+    ],
     ("sim",): ["--port", "--seed", "--scenario", "spot_ws", "loopback"],
     ("verify",): ["--precision", "--depth", "file"],
     ("screenshots",): ["--out", "SVG"],
@@ -113,3 +124,38 @@ def test_embedded_exchange_thread_serves_and_stops() -> None:
     finally:
         exchange.stop()
     assert exchange._thread is not None and not exchange._thread.is_alive()
+
+
+def test_render_options_default_to_none_and_off() -> None:
+    args = build_parser().parse_args([])
+    assert (args.fps, args.low_power, args.low_flicker) == (None, False, False)
+    args = build_parser().parse_args(["--fps", "5", "--low-power", "--low-flicker"])
+    assert (args.fps, args.low_power, args.low_flicker) == (5, True, True)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("0", "0 is outside 1-60"), ("61", "61 is outside 1-60"), ("fast", "'fast' is not a whole")],
+)
+def test_bad_fps_is_a_usage_error(
+    value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["--fps", value])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --fps" in err and message in err
+
+
+def test_render_options_reach_run_dashboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kraken_tui.ui import run
+
+    seen: dict[str, object] = {}
+
+    def fake_run_dashboard(**kwargs: object) -> int:
+        seen.update(kwargs)
+        return 0
+
+    monkeypatch.setattr(run, "run_dashboard", fake_run_dashboard)
+    assert main(["--fps", "12", "--low-flicker"]) == 0
+    assert (seen["fps"], seen["low_power"], seen["low_flicker"]) == (12, False, True)

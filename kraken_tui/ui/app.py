@@ -244,7 +244,9 @@ class KrakenApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(binding_rows(self.screen), self.env_label))
+        mode = self.render_mode
+        display = mode.describe() if mode != RenderMode() else None
+        self.push_screen(HelpScreen(binding_rows(self.screen), self.env_label, display))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from dashboard_commands(self)

@@ -38,8 +38,13 @@ def run_dashboard(
     trade: bool = False,
     upstream: str | None = None,
     config_path: str | None = None,
+    fps: int | None = None,
+    low_power: bool = False,
+    low_flicker: bool = False,
 ) -> int:
-    """Run the dashboard until the user quits; returns the process exit status."""
+    """Run the dashboard until the user quits; returns the process exit status.
+
+    ``fps``, ``low_power``, ``low_flicker``: the render mode (``ui/render_mode.py``)."""
     from kraken_tui.config import ConfigError, load_settings
 
     try:
@@ -98,6 +103,7 @@ def run_dashboard(
 
     from kraken_tui.feeds.market_session import LiveMarketSession
     from kraken_tui.ui.app import KrakenApp
+    from kraken_tui.ui.render_mode import RenderMode
 
     initial = Selection(Venue(venue), symbol.upper() if venue == "futures" else symbol, depth)
     trading_allowed, trading_reason = trading_permission(env, exchange_url, trade)
@@ -122,6 +128,7 @@ def run_dashboard(
             theme=theme,
             limits=settings.limits_for,
             on_live_confirmed=session.gateway.allow if ask_live and session.gateway else None,
+            render_mode=RenderMode.from_options(fps, low_power=low_power, low_flicker=low_flicker),
         ).run()
     finally:
         if exchange is not None:

@@ -160,10 +160,13 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "close help")
     ]
 
-    def __init__(self, rows: list[KeyRow], env_label: str) -> None:
+    def __init__(self, rows: list[KeyRow], env_label: str, display: str | None = None) -> None:
+        """``display``: the render mode in force when it is not the default (``--fps``,
+        ``--low-power``, ``--low-flicker``), e.g. ``4 frames/s · low power``."""
         super().__init__()
         self.rows = rows
         self.env_label = env_label
+        self.render_note = display
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
@@ -186,6 +189,9 @@ class HelpScreen(ModalScreen[None]):
         yield Static("Account (status bar chip, ladder marks)", classes="help-heading")
         for label, kind, meaning in PRIVATE_BADGES:
             yield self._badge_row(label, f"private-{kind}", meaning)
+        if self.render_note:
+            yield Static("Display (--fps, --low-power, --low-flicker)", classes="help-heading")
+            yield Static(self.render_note, id="help-display")
 
     def _key_tables(self) -> ComposeResult:
         rows = [*self.rows, *(KeyRow(ACCOUNT_GROUP, k, d) for k, d in ACCOUNT_KEYS)]

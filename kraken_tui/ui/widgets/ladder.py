@@ -275,6 +275,11 @@ class LadderPane(PolledPane, can_focus=True):
         header, lines, cursor_line, decimals = layout_body(
             view, items, self._top, body, width, self._decimals, cursor_index, touch, own, tags
         )
+        mode = self.render_mode
+        if not (mode.depth_bars and mode.cumulative):
+            header, lines = plain_depth(
+                header, lines, bars=mode.depth_bars, cumulative=mode.cumulative
+            )
         return Frame(title, header, lines, cursor_line, decimals, width)
 
     def _tags(self) -> list[PriceTag]:
@@ -382,6 +387,46 @@ class LadderPane(PolledPane, can_focus=True):
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments, width)
+
+
+LEVEL_ROLES = frozenset({"ask", "bid", "ask-muted", "bid-muted"})
+"""Roles of a level line's first cell (its price)."""
+PRICE, SIZE, CUM, GAP, BAR = range(5)
+"""Cells of a level line (``ladder_layout.level_line``); order marks follow the bar."""
+
+
+def plain_depth(
+    header: Line, body: list[Line], *, bars: bool, cumulative: bool
+) -> tuple[Line, list[Line]]:
+    """The header and body without the depth bars (blank where they were, so order
+    marks keep their place) and/or without the cumulative-size column.
+
+    Both change on every level deeper than the one that changed, so without them a
+    new size repaints one line instead of the rest of its side (``--low-power``,
+    ``--low-flicker``).
+    """
+    out: list[Line] = []
+    for line in body:
+        if not line or line[0][1] not in LEVEL_ROLES or len(line) <= CUM:
+            out.append(line)
+            continue
+        cells = list(line)
+        if not bars and len(cells) > BAR:
+            cells[BAR] = (" " * cell_len(cells[BAR][0]), "")
+        if not cumulative:
+            del cells[CUM]
+        out.append(cells)
+    head = [(plain_header(text, bars=bars, cumulative=cumulative), role) for text, role in header]
+    return head, out
+
+
+def plain_header(text: str, *, bars: bool, cumulative: bool) -> str:
+    """The column header without ``▏depth`` and/or the ``cum`` column."""
+    if not bars:
+        text = text.replace("▏depth", "")
+    if not cumulative and "size" in text and "cum" in text:
+        text = text[: text.index("size") + len("size")] + text[text.index("cum") + len("cum") :]
+    return text
 
 
 def changed_lines(old: Frame, new: Frame, width: int) -> list[Region] | None:

@@ -240,7 +240,7 @@ class FrameClock:
 
     def add(self, pane: PolledPane, interval: float) -> float:
         """Poll ``pane`` about every ``interval`` seconds; returns the interval it gets."""
-        every = max(1, round(interval * self.fps))
+        every = max(1, int(interval * self.fps + 0.5))  # to the nearest tick, halves up
         self._panes[pane] = every
         return every / self.fps
 
