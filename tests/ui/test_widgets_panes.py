@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from textual.color import Color
+from textual.geometry import Region
 from textual.widget import Widget
 
 from kraken_tui.feeds.session import Selection
@@ -14,6 +15,7 @@ from kraken_tui.feeds.stores import ConnState
 from kraken_tui.model import Trade, TradeSide, Venue
 from kraken_tui.ui.theme_vars import THEME_VARIABLE_DEFAULTS
 from kraken_tui.ui.widgets import StatusBar, TickerPane, TradesPane
+from kraken_tui.ui.widgets.pane import changed_rows, line_plain
 from tests.ui.fakes import BASE_TIME_MS, StaticSession
 from tests.ui.widget_host import WidgetHost
 
@@ -137,6 +139,34 @@ async def test_a_new_trade_appears_on_top_only_after_the_tape_changes() -> None:
         session.store.add_trades(Venue.SPOT, [trade])
         assert pane.poll()
         assert shown(pane)[1].split() == ["00:00:01.000", "61,234.5", "0.2500", "sell"]
+
+
+def test_changed_rows_are_runs_of_differing_lines() -> None:
+    a, b, c = [("a", "")], [("b", "")], [("c", "size")]
+    assert changed_rows([a, b, c, a], [a, b, c, a], 9) == []
+    assert changed_rows([a, b, c, a], [b, b, a, c], 9) == [Region(0, 0, 9, 1), Region(0, 2, 9, 2)]
+    assert changed_rows([a], [a, b], 9) is None  # another line count: repaint everything
+
+
+async def test_a_new_bid_repaints_only_the_line_that_shows_it() -> None:
+    session = StaticSession()
+    pane = TickerPane(session)
+    async with WidgetHost(pane).run_test(size=(100, 10)):
+        ticker = session.store.tickers[(Venue.SPOT, "BTC/USD")]
+        session.store.set_ticker(Venue.SPOT, replace(ticker, bid=Decimal("61999.8")))
+        pane.rebuild()  # as poll does, before its refresh()
+        assert "bid 61,999.8" in line_plain(pane.lines()[1])
+        assert pane._repaint == [Region(0, 1, 100, 1)]
+
+
+async def test_a_new_trade_repaints_the_tape_but_not_the_title() -> None:
+    session = StaticSession()
+    pane = TradesPane(session)
+    async with WidgetHost(pane).run_test(size=(60, 12)):
+        trade = Trade("BTC/USD", TradeSide.BUY, Decimal("61234.5"), Decimal("0.25"), 1_000)
+        session.store.add_trades(Venue.SPOT, [trade])
+        pane.rebuild()
+        assert pane._repaint == [Region(0, 1, 60, 11)]
 
 
 # ----------------------------------------------------------------- status
