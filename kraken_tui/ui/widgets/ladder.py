@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -131,7 +131,6 @@ class LadderPane(PolledPane, can_focus=True):
         self._market: tuple[Venue, str] | None = None
         self._top = 0
         self._frame = Frame([], [], [], None, 0)
-        self._repaint: list[Region] | None = None
         """Lines the next ``refresh()`` from ``poll`` repaints (None: the whole pane)."""
 
     # ---------------------------------------------------------------- public
@@ -340,22 +339,6 @@ class LadderPane(PolledPane, can_focus=True):
         self.poll(force=True)
 
     # -------------------------------------------------------------- drawing
-    def refresh(
-        self,
-        *regions: Region,
-        repaint: bool = True,
-        layout: bool = False,
-        recompose: bool = False,
-    ) -> Self:
-        """Repaint only the lines the last rebuild changed, when ``poll`` asks right after it.
-
-        Every other refresh (resize, theme, focus, Textual's own) repaints the whole pane.
-        """
-        lines, self._repaint = self._repaint, None
-        if lines is not None and repaint and not (regions or layout or recompose):
-            return super().refresh(*lines) if lines else self
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-
     def render_line(self, y: int) -> Strip:
         frame = self._frame
         if self.probe is not None:

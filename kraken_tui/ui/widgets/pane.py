@@ -88,6 +88,26 @@ class PolledPane(Widget):
         self._last_key: Hashable | None = None
         self._role_styles: dict[tuple[str, bool], Style] = {}
         self._offset_styles: dict[tuple[str, int, int], Style] = {}
+        self._repaint: list[Region] | None = None
+        """Regions the last rebuild changed (the next ``refresh`` repaints only these);
+        None: repaint everything."""
+
+    # ---------------------------------------------------------------- drawing
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        """Repaint only the lines the last rebuild changed, when ``poll`` asks right after it.
+
+        Every other refresh (resize, theme, focus, Textual's own) repaints the whole pane.
+        """
+        lines, self._repaint = self._repaint, None
+        if lines is not None and repaint and not (regions or layout or recompose):
+            return super().refresh(*lines) if lines else self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     # ------------------------------------------------------------------ polling
     @property
@@ -271,7 +291,6 @@ class LinePane(PolledPane):
     def __init__(self, session: MarketSession, *, id: str | None = None) -> None:
         super().__init__(session, id=id)
         self._lines: list[Line] = []
-        self._repaint: list[Region] | None = None
         """Lines the next ``refresh()`` from ``poll`` repaints (None: the whole pane)."""
         self._strips: dict[tuple[tuple[Cell, ...], int, int], Strip] = {}
         self._lines_width = 0
@@ -288,22 +307,6 @@ class LinePane(PolledPane):
         if len(previous) != len(lines):
             # The pane's height may be ``auto``: a new line count needs a new layout.
             self.refresh(layout=True)
-
-    def refresh(
-        self,
-        *regions: Region,
-        repaint: bool = True,
-        layout: bool = False,
-        recompose: bool = False,
-    ) -> Self:
-        """Repaint only the lines the last rebuild changed, when ``poll`` asks right after it.
-
-        Every other refresh (resize, theme, focus, Textual's own) repaints the whole pane.
-        """
-        lines, self._repaint = self._repaint, None
-        if lines is not None and repaint and not (regions or layout or recompose):
-            return super().refresh(*lines) if lines else self
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
