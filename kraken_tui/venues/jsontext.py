@@ -103,3 +103,17 @@ def is_number(value: object) -> TypeGuard[str | int]:
     return (isinstance(value, str) and bool(value)) or (
         isinstance(value, int) and not isinstance(value, bool)
     )
+
+
+def positive_decimal(value: Decimal | int | str, what: str) -> Decimal:
+    """``value`` (a Decimal, int or decimal text, never a binary float) as a positive,
+    finite Decimal, or a ValueError naming ``what``: order prices and sizes going out."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise ValueError(f"{what} must be a Decimal, int or decimal text")
+    try:
+        dec = Decimal(value)
+    except ArithmeticError:
+        raise ValueError(f"{what} is not a number: {value!r}") from None
+    if not dec.is_finite() or dec <= 0:
+        raise ValueError(f"{what} must be a positive number, got {value!r}")
+    return dec

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Order, OrderSide
 from kraken_tui.venues.errors import FrameError
-from kraken_tui.venues.jsontext import load_object
+from kraken_tui.venues.jsontext import load_object, positive_decimal
 from kraken_tui.venues.kraken_futures import trading_status as st
 from kraken_tui.venues.outcomes import Accepted, Ambiguous, OrderEvent, Outcome, Rejected
 from kraken_tui.venues.timefmt import rfc3339_to_ms
@@ -61,15 +61,7 @@ def new_cli_ord_id() -> str:
 
 def number_text(value: NumberIn, what: str) -> str:
     """A positive finite number as plain decimal text (never through a binary float)."""
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise ValueError(f"{what} must be a Decimal, int or decimal text")
-    try:
-        dec = Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"{what} is not a number: {value!r}") from None
-    if not dec.is_finite() or dec <= 0:
-        raise ValueError(f"{what} must be a positive number, got {value!r}")
-    return format(dec, "f")
+    return format(positive_decimal(value, what), "f")
 
 
 def _side(side: OrderSide | str) -> str:

@@ -31,7 +31,7 @@ from pydantic import Field, StrictBool, ValidationError
 from kraken_tui.model.account import OrderSide
 from kraken_tui.model.secret import Secret
 from kraken_tui.venues.errors import FrameError, UnknownFrame
-from kraken_tui.venues.jsontext import decimal_number, dump, load_object
+from kraken_tui.venues.jsontext import decimal_number, dump, load_object, positive_decimal
 from kraken_tui.venues.kraken_spot.messages import WireModel
 from kraken_tui.venues.outcomes import Accepted, Ambiguous, Rejected
 
@@ -67,15 +67,7 @@ def check_cl_ord_id(value: str) -> str:
 
 
 def _number(value: NumberIn, what: str) -> Any:
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise ValueError(f"{what} must be a Decimal, int or decimal text")
-    try:
-        dec = Decimal(value)
-    except ArithmeticError:
-        raise ValueError(f"{what} is not a number: {value!r}") from None
-    if not dec.is_finite() or dec <= 0:
-        raise ValueError(f"{what} must be a positive number, got {value!r}")
-    return decimal_number(dec)
+    return decimal_number(positive_decimal(value, what))
 
 
 def _side(side: OrderSide | str) -> str:
