@@ -25,7 +25,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Protocol
 
 from kraken_tui.model import Venue
@@ -34,6 +34,7 @@ from kraken_tui.sim.order_desk import OrderDesk, OrderKind, OrderRequest
 from kraken_tui.sim.outbox import Outbox
 from kraken_tui.sim.spot_tokens import TokenIssuer
 from kraken_tui.sim.spot_ws import SpotSession
+from kraken_tui.venues.jsontext import finite_decimal
 from kraken_tui.venues.kraken_spot import trading_server as enc
 from kraken_tui.venues.timefmt import rfc3339_to_ms
 
@@ -320,26 +321,17 @@ class SpotTrading:
 
 
 # ------------------------------------------------------------- parameters
-def _decimal(value: object) -> Decimal | None:
-    """A JSON number (float text or int) as a finite Decimal, else None."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        return None
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
 
 
 def _quantity(params: Mapping[str, Any], name: str) -> Decimal:
-    qty = _decimal(params.get(name))
+    qty = finite_decimal(params.get(name))
     if qty is None or qty <= 0:
         raise _bad(name)
     return qty
 
 
 def _price(params: Mapping[str, Any], name: str) -> Decimal:
-    price = _decimal(params.get(name))
+    price = finite_decimal(params.get(name))
     if price is None:
         raise _bad(name)
     if price <= 0:

@@ -8,7 +8,7 @@ as the instrument precision dictates (a float would print ``0.001``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any, TypeGuard
 
 import msgspec
@@ -117,3 +117,15 @@ def positive_decimal(value: Decimal | int | str, what: str) -> Decimal:
     if not dec.is_finite() or dec <= 0:
         raise ValueError(f"{what} must be a positive number, got {value!r}")
     return dec
+
+
+def finite_decimal(value: object) -> Decimal | None:
+    """A decoded JSON number (its exact text, or an int) as a finite Decimal; anything
+    else (absent, a bool, junk text, NaN, infinity) is None."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None

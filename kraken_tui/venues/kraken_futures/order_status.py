@@ -23,7 +23,8 @@ from typing import Any
 
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Order, OrderSide
-from kraken_tui.venues.kraken_futures.trading_wire import FuturesRequest, _body, _decimal, _text
+from kraken_tui.venues.jsontext import finite_decimal
+from kraken_tui.venues.kraken_futures.trading_wire import FuturesRequest, _body, _text
 from kraken_tui.venues.outcomes import Ambiguous, Rejected
 from kraken_tui.venues.timefmt import rfc3339_to_ms
 
@@ -70,12 +71,12 @@ class OrderStatuses:
 
 def _status_order(entry: Mapping[str, Any]) -> Order:
     side = _text(entry.get("side")).lower()
-    qty = _decimal(entry.get("quantity"))
+    qty = finite_decimal(entry.get("quantity"))
     order_id = _text(entry.get("orderId"))
     if not order_id or side not in ("buy", "sell") or qty is None:
         raise ValueError("order without id, side or size")
     trigger = entry.get("priceTriggerOptions")
-    stop = _decimal(trigger.get("triggerPrice")) if isinstance(trigger, dict) else None
+    stop = finite_decimal(trigger.get("triggerPrice")) if isinstance(trigger, dict) else None
     stamp = _text(entry.get("timestamp"))
     return Order(
         venue=Venue.FUTURES,
@@ -84,8 +85,8 @@ def _status_order(entry: Mapping[str, Any]) -> Order:
         side=OrderSide(side),
         order_type="stop" if _text(entry.get("type")) == "TRIGGER_ORDER" else "limit",
         qty=qty,
-        filled=_decimal(entry.get("filled")) or Decimal(0),
-        limit_price=_decimal(entry.get("limitPrice")) or None,
+        filled=finite_decimal(entry.get("filled")) or Decimal(0),
+        limit_price=finite_decimal(entry.get("limitPrice")) or None,
         stop_price=stop or None,
         time_ms=rfc3339_to_ms(stamp) if stamp else 0,
         cl_ord_id=_text(entry.get("cliOrdId")),

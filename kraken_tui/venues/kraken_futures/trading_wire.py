@@ -14,14 +14,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Order, OrderSide
 from kraken_tui.venues.errors import FrameError
-from kraken_tui.venues.jsontext import load_object, positive_decimal
+from kraken_tui.venues.jsontext import finite_decimal, load_object, positive_decimal
 from kraken_tui.venues.kraken_futures import trading_status as st
 from kraken_tui.venues.outcomes import Accepted, Ambiguous, OrderEvent, Outcome, Rejected
 from kraken_tui.venues.timefmt import rfc3339_to_ms
@@ -222,16 +222,6 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _decimal(value: object) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return None
-    try:
-        dec = Decimal(value)
-    except InvalidOperation:
-        return None
-    return dec if dec.is_finite() else None
-
-
 _EVENT_ORDER_KEYS = ("order", "new", "orderPriorExecution")
 
 
@@ -252,8 +242,8 @@ def parse_events(events: object) -> tuple[OrderEvent, ...]:
                 order_id=_text(order.get("orderId")) or _text(event.get("uid")),
                 cli_ord_id=_text(order.get("cliOrdId")),
                 reason=_text(event.get("reason")),
-                price=_decimal(event.get("price")),
-                amount=_decimal(event.get("amount")),
+                price=finite_decimal(event.get("price")),
+                amount=finite_decimal(event.get("amount")),
                 execution_id=_text(event.get("executionId")),
                 raw=event,
             )
@@ -372,8 +362,8 @@ _TYPE_NAMES = {"lmt": "limit", "stp": "stop", "stop": "stop"}
 def order_from_rest(entry: Mapping[str, Any]) -> Order:
     """One ``openOrders[]`` entry as :class:`Order`; ValueError when it cannot be read."""
     side = _text(entry.get("side")).lower()
-    filled = _decimal(entry.get("filledSize")) or Decimal(0)
-    unfilled = _decimal(entry.get("unfilledSize"))
+    filled = finite_decimal(entry.get("filledSize")) or Decimal(0)
+    unfilled = finite_decimal(entry.get("unfilledSize"))
     order_id = _text(entry.get("order_id")) or _text(entry.get("orderId"))
     if not order_id or side not in ("buy", "sell") or unfilled is None:
         raise ValueError("open order without id, side or size")
@@ -387,8 +377,8 @@ def order_from_rest(entry: Mapping[str, Any]) -> Order:
         order_type=_TYPE_NAMES.get(kind, kind),
         qty=filled + unfilled,
         filled=filled,
-        limit_price=_decimal(entry.get("limitPrice")) or None,
-        stop_price=_decimal(entry.get("stopPrice")) or None,
+        limit_price=finite_decimal(entry.get("limitPrice")) or None,
+        stop_price=finite_decimal(entry.get("stopPrice")) or None,
         time_ms=rfc3339_to_ms(received) if received else 0,
         cl_ord_id=_text(entry.get("cliOrdId")),
         reduce_only=entry.get("reduceOnly") is True,

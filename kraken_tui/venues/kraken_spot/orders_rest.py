@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Order, OrderSide
 from kraken_tui.model.secret import Credentials
+from kraken_tui.venues.jsontext import finite_decimal
 from kraken_tui.venues.kraken_spot.private_rest import signed_post
 from kraken_tui.venues.signing import NonceSource
 
@@ -91,22 +92,12 @@ class SpotRestOrders:
         return next((o for o in self.orders if o.cl_ord_id == cl_ord_id), None)
 
 
-def _decimal(value: object) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return None
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
 def _epoch_ms(value: object) -> int:
-    seconds = _decimal(value)
+    seconds = finite_decimal(value)
     return int(seconds * 1000) if seconds is not None and seconds > 0 else 0
 
 
@@ -118,7 +109,7 @@ def order_from_rest(txid: str, entry: Mapping[str, Any], cl_ord_id: str = "") ->
     descr = entry.get("descr")
     descr = descr if isinstance(descr, dict) else {}
     side = _text(descr.get("type")).lower()
-    qty = _decimal(entry.get("vol"))
+    qty = finite_decimal(entry.get("vol"))
     if not txid or side not in ("buy", "sell") or qty is None:
         raise ValueError("order without id, side or size")
     return SpotRestOrder(
@@ -127,11 +118,11 @@ def order_from_rest(txid: str, entry: Mapping[str, Any], cl_ord_id: str = "") ->
         side=OrderSide(side),
         order_type=_text(descr.get("ordertype")),
         qty=qty,
-        filled=_decimal(entry.get("vol_exec")) or Decimal(0),
+        filled=finite_decimal(entry.get("vol_exec")) or Decimal(0),
         pair=_text(descr.get("pair")),
-        price=_decimal(descr.get("price")) or None,
-        price2=_decimal(descr.get("price2")) or None,
-        average_price=_decimal(entry.get("price")) or None,
+        price=finite_decimal(descr.get("price")) or None,
+        price2=finite_decimal(descr.get("price2")) or None,
+        average_price=finite_decimal(entry.get("price")) or None,
         cl_ord_id=_text(entry.get("cl_ord_id")) or cl_ord_id,
         reason=_text(entry.get("reason")),
         opened_ms=_epoch_ms(entry.get("opentm")),
