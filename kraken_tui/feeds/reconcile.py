@@ -25,7 +25,6 @@ Every lookup is a read; nothing here ever places an order.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -34,6 +33,7 @@ from decimal import Decimal
 
 from kraken_tui.feeds.account_store import PLACEHOLDER_PREFIX, AccountStore
 from kraken_tui.feeds.order_gateway import Ticket
+from kraken_tui.feeds.tasks import cancel_and_wait
 from kraken_tui.model import Venue
 from kraken_tui.model.account import Order
 from kraken_tui.model.secret import CredentialError
@@ -118,11 +118,7 @@ class OrderReconciler:
         return placeholder_id(cid)
 
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self._tasks)
 
     # ------------------------------------------------------------ checks
     def _working(self, venue: Venue, cid: str) -> Order | None:

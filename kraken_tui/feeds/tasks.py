@@ -20,8 +20,15 @@ async def run_until_cancelled(jobs: Iterable[tuple[str, Coroutine[Any, Any, None
             await asyncio.gather(*tasks)
         await asyncio.Event().wait()
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(tasks)
+
+
+async def cancel_and_wait(tasks: Iterable[asyncio.Task[Any]]) -> None:
+    """Cancel every task, then wait until each has finished (its CancelledError swallowed),
+    so nothing outlives the caller."""
+    tasks = list(tasks)
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

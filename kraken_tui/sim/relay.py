@@ -21,7 +21,6 @@ upstream's precisions and tick sizes.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -32,6 +31,7 @@ from kraken_tui.book import BookHealth
 from kraken_tui.endpoints import LIVE, Endpoints
 from kraken_tui.feeds.connection import ConnectionManager
 from kraken_tui.feeds.stores import ConnState
+from kraken_tui.feeds.tasks import cancel_and_wait
 from kraken_tui.model import Ticker, Trade, Venue
 from kraken_tui.model.scaled import PrecisionError, to_scaled
 from kraken_tui.sim.catalog import Catalog, Listing
@@ -156,11 +156,7 @@ class Relay:
 
     async def stop(self) -> None:
         self._stepper = None
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self._tasks)
         self._tasks = []
 
     # ------------------------------------------------------------ start-up

@@ -29,6 +29,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from kraken_tui.endpoints import Endpoints
+from kraken_tui.feeds.tasks import cancel_and_wait
 from kraken_tui.model import Instrument, Venue
 from kraken_tui.model.scaled import from_scaled, to_scaled
 from kraken_tui.model.secret import Credentials, Secret
@@ -208,11 +209,7 @@ class ExchangeServer:
 
     async def stop(self) -> None:
         """Close every connection and the listening sockets; returns promptly."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self._tasks)
         self._tasks = []
         closing = [self._close(conn) for conn in list(self._connections)]
         if closing:
