@@ -41,6 +41,8 @@ PRIVATE_BADGES: tuple[tuple[str, str, str], ...] = (
     ("keys: env", "warn", "the keys came from environment variables (you opted in)"),
     ("◀ 0.2", "ask", "ladder: your resting sell orders at that level, remaining size"),
     ("▶ 0.1", "bid", "ladder: your resting buy orders at that level, remaining size"),
+    ("entry mark", "pos", "ladder (futures): your position's entry and mark prices, when in view"),
+    ("liq", "liq", "ladder (futures): your position's liquidation price, when in view"),
 )
 """The status bar's ``acct`` chip (one per venue when they differ) and the ladder marks."""
 
@@ -147,6 +149,8 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen .private-warn { color: $warning; }
     HelpScreen .private-ask { color: $ask; }
     HelpScreen .private-bid { color: $bid; }
+    HelpScreen .private-pos { color: $accent; }
+    HelpScreen .private-liq { color: $loss; text-style: bold; }
     """
 
     # Keys and badges side by side when there is room, one above the other when not.
