@@ -34,6 +34,12 @@ async def test_practice_account_fills_the_panes(exchange: ExchangeServer) -> Non
     async with app.run_test(size=(140, 45)) as pilot:
         await wait_for(lambda: bool(session.store.account.positions), timeout=10)
         await wait_for(lambda: bool(session.store.account.fills), timeout=10)
+
+        def drawn() -> bool:
+            # Both venues' snapshots reached the panes (spot's may come later under load).
+            return "BTC/USD" in _text(app, OrdersPane) and "short" in _text(app, PositionsPane)
+
+        await wait_for(drawn, timeout=10)
         await pilot.pause(0.3)
         positions = _text(app, PositionsPane)
         for position in exchange.account.positions():
